@@ -1,0 +1,34 @@
+# tests/tap.sh - sourced by shell tests to speak TAP.
+#   plan N; ok COND "name"; pass "name"; fail "name"; skip "name" "why";
+#   need_root "why"  (skips the whole file loudly when not root)
+#   diag "text"; done_testing
+# Every helper counts; done_testing prints the plan when none was given.
+_tap_n=0
+_tap_failed=0
+_tap_planned=0
+
+plan() { _tap_planned=$1; echo "1..$1"; }
+diag() { echo "# $*"; }
+pass() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
+fail() {
+	_tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+}
+# ok "name" command...: passes when the command succeeds.
+ok() {
+	_tap_name=$1; shift
+	if "$@"; then pass "$_tap_name"; else fail "$_tap_name"; fi
+}
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP $2"; }
+# Skip every remaining test of the file when not root, loudly.
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "*** SKIPPED (not root): $1 ***" >&2
+		echo "1..0 # SKIP needs root: $1"
+		exit 0
+	fi
+}
+done_testing() {
+	[ "$_tap_planned" -eq 0 ] && echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}

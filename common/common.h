@@ -19,10 +19,19 @@
 #include <uv.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
+/*
+ * Through uintptr_t so that a const member pointer (an ht_eq_cb's node)
+ * gives a "const type *" without -Wcast-qual; type carries the const.
+ */
 #define container_of(ptr, type, member)                                        \
-	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
-#define MIN(a, b)	       ((a) < (b) ? (a) : (b))
-#define MAX(a, b)	       ((a) > (b) ? (a) : (b))
+	((type *)((uintptr_t)(ptr)-offsetof(type, member)))
+/* <uv.h> pulls in <sys/param.h>, which may have defined these already. */
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+#ifndef MAX
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
 #define PRINTFLIKE(fmt, args)  __attribute__((format(printf, fmt, args)))
 #define NORETURN	       __attribute__((noreturn))
 
@@ -235,7 +244,8 @@ size_t arena_used(const struct arena *a);
 /*
  * netaddr.c: text forms of addresses.  parse returns 0 or -EINVAL and
  * accepts only the canonical syntax (no trailing garbage, no leading
- * spaces); print writes a NUL-terminated string into buf and returns it.
+ * spaces); print writes a NUL-terminated string into buf and returns it,
+ * or NULL if len is too small (buf is then unspecified).
  */
 struct ipaddr {
 	sa_family_t af; /* AF_INET or AF_INET6 */
@@ -276,6 +286,8 @@ const char *macaddr_print(const struct macaddr *mac, char *buf, size_t len);
  *   target:<asn 65536..4294967295>:<0..65535>  type 0x02 (four-octet AS)
  */
 int rtarget_parse(const char *s, uint64_t *rt);
+/* NULL also for a value rtarget_parse never returns (other type or
+ * subtype; type 0x02 with an AS below 65536), which has no text form. */
 const char *rtarget_print(uint64_t rt, char *buf, size_t len);
 /* "127.0.0.1:179", "[::1]:179", or an address alone with default_port. */
 int sockaddr_parse(const char *s, uint16_t default_port,

@@ -32,14 +32,14 @@
 #ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #endif
-#define PRINTFLIKE(fmt, args)  __attribute__((format(printf, fmt, args)))
-#define NORETURN	       __attribute__((noreturn))
+#define PRINTFLIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#define NORETURN              __attribute__((noreturn))
 
 /* log.c */
 enum log_level {
 	LOG_LEVEL_ERR = 0, /* errors only */
-	LOG_LEVEL_WARN,	   /* errors and warnings */
-	LOG_LEVEL_INFO,	   /* default: state changes */
+	LOG_LEVEL_WARN,    /* errors and warnings */
+	LOG_LEVEL_INFO,    /* default: state changes */
 	LOG_LEVEL_DEBUG,   /* everything */
 };
 /* Sets the program name used in each line and the level; logs to stderr. */
@@ -94,8 +94,8 @@ size_t str_lcpy(char *dst, const char *src, size_t size);
  */
 struct buf {
 	const uint8_t *data; /* borrowed */
-	size_t len;	     /* bytes in data */
-	size_t pos;	     /* next byte to read */
+	size_t len;          /* bytes in data */
+	size_t pos;          /* next byte to read */
 };
 void buf_init(struct buf *b, const void *data, size_t len);
 static inline size_t
@@ -155,17 +155,17 @@ int wbuf_set_u32(struct wbuf *w, size_t off, uint32_t v);
  */
 struct ht_node {
 	struct ht_node *next; /* bucket chain */
-	uint64_t hash;	      /* full hash, kept for resize */
+	uint64_t hash;        /* full hash, kept for resize */
 };
 struct ht {
 	struct ht_node **buckets; /* nbuckets heads */
-	size_t nbuckets;	  /* power of two */
-	size_t count;		  /* nodes linked */
+	size_t nbuckets;          /* power of two */
+	size_t count;             /* nodes linked */
 };
 struct ht_stats {
-	size_t count;	  /* nodes */
+	size_t count;     /* nodes */
 	size_t nbuckets;  /* buckets */
-	size_t used;	  /* non-empty buckets */
+	size_t used;      /* non-empty buckets */
 	size_t max_chain; /* longest chain */
 };
 /* True if node's key equals key. */
@@ -178,10 +178,10 @@ uint64_t ht_hash(const void *data, size_t len);
 uint64_t ht_hash_str(const char *s);
 /* Streaming form of ht_hash, for composite keys. */
 struct ht_hasher {
-	uint64_t v[4];	  /* SipHash state */
-	uint8_t tail[8];  /* bytes not yet compressed */
-	size_t ntail;	  /* valid bytes in tail */
-	uint64_t total;	  /* bytes added */
+	uint64_t v[4];   /* SipHash state */
+	uint8_t tail[8]; /* bytes not yet compressed */
+	size_t ntail;    /* valid bytes in tail */
+	uint64_t total;  /* bytes added */
 };
 void ht_hasher_init(struct ht_hasher *h);
 void ht_hasher_add(struct ht_hasher *h, const void *data, size_t len);
@@ -191,8 +191,8 @@ void ht_init(struct ht *t, size_t hint);
 /* Frees the bucket array; the nodes still linked are the caller's. */
 void ht_fini(struct ht *t);
 /* Borrowed node with this hash and key, or NULL. */
-struct ht_node *ht_lookup(const struct ht *t, uint64_t hash, const void *key,
-    ht_eq_cb eq);
+struct ht_node *ht_lookup(
+    const struct ht *t, uint64_t hash, const void *key, ht_eq_cb eq);
 /* Links node (not linked elsewhere); duplicates are the caller's concern. */
 void ht_insert(struct ht *t, struct ht_node *node, uint64_t hash);
 /* Unlinks a linked node. fatalx if it is not in the table. */
@@ -203,9 +203,9 @@ void ht_get_stats(const struct ht *t, struct ht_stats *st);
  *   struct ht_iter it; for (n = ht_first(t, &it); n; n = ht_next(&it))
  */
 struct ht_iter {
-	const struct ht *t;    /* table walked */
-	size_t bucket;	       /* bucket of next */
-	struct ht_node *next;  /* node after the current one */
+	const struct ht *t;   /* table walked */
+	size_t bucket;        /* bucket of next */
+	struct ht_node *next; /* node after the current one */
 };
 struct ht_node *ht_first(const struct ht *t, struct ht_iter *it);
 struct ht_node *ht_next(struct ht_iter *it);
@@ -219,13 +219,13 @@ struct ht_node *ht_next(struct ht_iter *it);
 struct arena_chunk;
 struct arena {
 	struct arena_chunk *head; /* newest chunk first */
-	size_t chunk_size;	  /* default chunk payload */
-	size_t total;		  /* bytes handed out since reset */
+	size_t chunk_size;        /* default chunk payload */
+	size_t total;             /* bytes handed out since reset */
 };
 struct arena_mark {
 	struct arena_chunk *chunk; /* head at save time */
-	size_t used;		   /* bytes used in it */
-	size_t total;		   /* arena total at save time */
+	size_t used;               /* bytes used in it */
+	size_t total;              /* arena total at save time */
 };
 void arena_init(struct arena *a, size_t chunk_size);
 void arena_fini(struct arena *a);
@@ -257,15 +257,15 @@ struct ipaddr {
 };
 struct prefix {
 	struct ipaddr addr; /* host bits are zero */
-	uint8_t len;	    /* 0..32 or 0..128 */
+	uint8_t len;        /* 0..32 or 0..128 */
 };
 struct macaddr {
 	uint8_t b[6];
 };
-#define IPADDR_STRLEN  INET6_ADDRSTRLEN
-#define PREFIX_STRLEN  (INET6_ADDRSTRLEN + 4)
-#define MACADDR_STRLEN 18
-#define RTARGET_STRLEN 32
+#define IPADDR_STRLEN   INET6_ADDRSTRLEN
+#define PREFIX_STRLEN   (INET6_ADDRSTRLEN + 4)
+#define MACADDR_STRLEN  18
+#define RTARGET_STRLEN  32
 #define SOCKADDR_STRLEN (INET6_ADDRSTRLEN + 8)
 int ipaddr_parse(const char *s, struct ipaddr *ip);
 const char *ipaddr_print(const struct ipaddr *ip, char *buf, size_t len);
@@ -290,8 +290,8 @@ int rtarget_parse(const char *s, uint64_t *rt);
  * subtype; type 0x02 with an AS below 65536), which has no text form. */
 const char *rtarget_print(uint64_t rt, char *buf, size_t len);
 /* "127.0.0.1:179", "[::1]:179", or an address alone with default_port. */
-int sockaddr_parse(const char *s, uint16_t default_port,
-    struct sockaddr_storage *ss);
+int sockaddr_parse(
+    const char *s, uint16_t default_port, struct sockaddr_storage *ss);
 const char *sockaddr_print(const struct sockaddr *sa, char *buf, size_t len);
 
 /*
@@ -306,10 +306,10 @@ struct uvx_owner;
 typedef void (*uvx_free_cb)(struct uvx_owner *owner);
 struct uvx_owner {
 	uv_handle_t *handles[UVX_MAX_HANDLES]; /* registered, borrowed */
-	unsigned nhandles;		       /* registered */
-	unsigned nopen;			       /* not yet closed */
-	bool closing;			       /* uvx_owner_close called */
-	uvx_free_cb free_cb;		       /* after the last close */
+	unsigned nhandles;                     /* registered */
+	unsigned nopen;                        /* not yet closed */
+	bool closing;                          /* uvx_owner_close called */
+	uvx_free_cb free_cb;                   /* after the last close */
 };
 void uvx_owner_init(struct uvx_owner *o);
 /* Registers an initialised handle; sets h->data = o. fatalx if full. */

@@ -1,0 +1,21 @@
+/*
+ * check_cn.c - runner for the control-node unit tests: the config store
+ * and the node's life cycle on a private loop.
+ */
+#include "tests/control-node/suites.h"
+
+#include <stdlib.h>
+
+int
+main(void)
+{
+	SRunner *sr;
+	int nfailed;
+
+	sr = srunner_create(cn_config_suite());
+	srunner_add_suite(sr, cn_node_suite());
+	srunner_run_all(sr, CK_ENV);
+	nfailed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nfailed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

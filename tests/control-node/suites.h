@@ -1,0 +1,12 @@
+/*
+ * suites.h - the Check suites of libcn, collected by check_cn.c.
+ */
+#ifndef SDN_TESTS_CN_SUITES_H
+#define SDN_TESTS_CN_SUITES_H
+
+#include <check.h>
+
+Suite *cn_config_suite(void);
+Suite *cn_node_suite(void);
+
+#endif /* SDN_TESTS_CN_SUITES_H */

@@ -46,7 +46,8 @@ enum log_level {
 void log_init(const char *procname, enum log_level level);
 /* Appends to path (created 0640); 0 or -errno, old target kept on error. */
 int log_open_file(const char *path);
-/* Re-opens the file given to log_open_file (after rotation); 0 or -errno. */
+/* Re-opens the log file (after rotation): 0 (also when logging to stderr
+ * or syslog: nothing to do) or -errno, the old file kept. */
 int log_reopen(void);
 /* Sends lines to syslog(3) instead of stderr or a file. */
 void log_use_syslog(void);

@@ -104,8 +104,9 @@ log_reopen(void)
 {
 	int fd;
 
+	/* stderr and syslog need no reopening: nothing to do. */
 	if (log_state.target != LOG_TARGET_FILE || log_state.path == NULL)
-		return -EINVAL;
+		return 0;
 	/* Open the new file before closing the old: keep it on failure. */
 	fd = log_open_fd(log_state.path);
 	if (fd < 0)

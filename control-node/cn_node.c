@@ -96,6 +96,7 @@ cn_node_start(struct cn_node *node)
 	struct schema_errs errs;
 	char buf[SOCKADDR_STRLEN * 3 + 64];
 	char a[SOCKADDR_STRLEN], b[SOCKADDR_STRLEN], c[SOCKADDR_STRLEN];
+	const struct sockaddr *x, *g, *h;
 	int rc;
 
 	if (cn_config_load(node->config, &errs) != 0) {
@@ -112,14 +113,13 @@ cn_node_start(struct cn_node *node)
 		    "cannot install signal handlers: %s", uv_strerror(rc));
 		return rc;
 	}
-	snprintf(buf, sizeof(buf), "xmpp %s, bgp %s, http %s",
-	    sockaddr_print(
-		(const struct sockaddr *)&node->opts.xmpp_addr, a, sizeof(a)),
-	    sockaddr_print(
-		(const struct sockaddr *)&node->opts.bgp_addr, b, sizeof(b)),
-	    sockaddr_print(
-		(const struct sockaddr *)&node->opts.http_addr, c, sizeof(c)));
-	log_info("control node running (%s)", buf);
+	x = (const struct sockaddr *)&node->opts.xmpp_addr;
+	g = (const struct sockaddr *)&node->opts.bgp_addr;
+	h = (const struct sockaddr *)&node->opts.http_addr;
+	snprintf(buf, sizeof(buf), "configured xmpp %s, bgp %s, http %s",
+	    sockaddr_print(x, a, sizeof(a)), sockaddr_print(g, b, sizeof(b)),
+	    sockaddr_print(h, c, sizeof(c)));
+	log_info("control node running; nothing is served yet (%s)", buf);
 	return 0;
 }
 

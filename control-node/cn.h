@@ -68,6 +68,184 @@ void cn_node_free(struct cn_node *node);
 const struct cn_config *cn_node_config(const struct cn_node *node);
 
 /*
+ * cn_rtkey.c: route keys.  A key is the NLRI that identifies a route in a
+ * table of one family (RFC 4364 for VPN, RFC 7432/9136 for EVPN, RFC 4684
+ * for route-target constraint; labels are never part of a key).  Tables
+ * store keys in a compact encoded form that compares with memcmp and
+ * hashes as bytes; struct rt_key is the decoded form used by callers.
+ */
+enum rt_family {
+	RT_INET,    /* IPv4 unicast: <ri>.inet.0, inet.0 */
+	RT_INET6,   /* IPv6 unicast: <ri>.inet6.0 */
+	RT_EVPN,    /* EVPN: <ri>.evpn.0 (RD 0), bgp.evpn.0 */
+	RT_L3VPN,   /* VPN-IPv4: bgp.l3vpn.0 */
+	RT_L3VPN6,  /* VPN-IPv6: bgp.l3vpn-inet6.0 */
+	RT_RTARGET, /* route-target constraint: bgp.rtarget.0 */
+	RT_FAMILY_MAX
+};
+/* "inet", "inet6", "evpn", "l3vpn", "l3vpn-inet6", "rtarget". */
+const char *rt_family_name(enum rt_family family);
+int rt_family_parse(const char *s, enum rt_family *family);
+
+/* Route distinguisher, 8 bytes in wire order (RFC 4364 section 4.2). */
+struct rt_rd {
+	uint8_t b[8];
+};
+#define RT_RD_STRLEN 32
+/* Type 1 RD <ipv4>:<n> (the SourceRD <nexthop>:<instance-id>). */
+void rt_rd_make_ip(struct rt_rd *rd, uint32_t ip, uint16_t n);
+bool rt_rd_is_zero(const struct rt_rd *rd);
+/* "asn:n" (type 0 or 2, by AS size) or "a.b.c.d:n" (type 1); 0/-EINVAL. */
+int rt_rd_parse(const char *s, struct rt_rd *rd);
+const char *rt_rd_print(const struct rt_rd *rd, char *buf, size_t len);
+
+enum rt_evpn_type {
+	RT_EVPN_MAC_IP = 2, /* MAC/IP advertisement */
+	RT_EVPN_IMET = 3,   /* inclusive multicast Ethernet tag */
+	RT_EVPN_PREFIX = 5, /* IP prefix */
+};
+
+struct rt_key {
+	enum rt_family family;
+	struct rt_rd rd;      /* L3VPN, L3VPN6, EVPN (zero in an RI) */
+	struct prefix prefix; /* INET, INET6, L3VPN(6), EVPN type 5 */
+	uint8_t evpn_type;    /* EVPN: enum rt_evpn_type */
+	uint32_t eth_tag;     /* EVPN */
+	struct macaddr mac;   /* EVPN type 2 */
+	struct ipaddr ip;     /* EVPN type 2 (af 0: MAC only), type 3 */
+	uint32_t origin_as;   /* RTARGET */
+	uint64_t rtarget;     /* RTARGET, an RT as in rtarget_parse */
+	uint8_t rt_plen;      /* RTARGET: prefix bits, 0 or 32..96 */
+};
+#define RT_KEY_MAX    48  /* bytes of an encoded key */
+#define RT_KEY_STRLEN 160 /* bytes of a printed key */
+/*
+ * The compact encoding: family-specific fixed fields, host bits zero,
+ * unused fields absent.  Equal keys encode to equal bytes and the order
+ * of encoded bytes sorts keys of one family by RD, then address.
+ * Returns the length (<= RT_KEY_MAX), 0 for an invalid key.
+ */
+size_t rt_key_encode(const struct rt_key *k, uint8_t *buf);
+/* The inverse of rt_key_encode; 0 or -EINVAL for bytes it never makes. */
+int rt_key_decode(
+    enum rt_family family, const uint8_t *buf, size_t len, struct rt_key *k);
+/*
+ * Text forms (Contrail's): inet "10.1.1.0/24"; l3vpn
+ * "64512:1:10.1.1.0/24"; evpn "2-<rd>-<tag>-<mac>,<ip>" (ip "0.0.0.0"
+ * when MAC only), "3-<rd>-<tag>-<ip>", "5-<rd>-<tag>-<prefix>"; rtarget
+ * "<origin-as>:<rt>" e.g. "64512:target:64512:1", "0:0:0" for the default.
+ */
+const char *rt_key_print(const struct rt_key *k, char *buf, size_t len);
+int rt_key_parse(enum rt_family family, const char *s, struct rt_key *k);
+/* The routing-instance form of a VPN key (RD dropped or zeroed) and back. */
+void rt_key_strip_rd(const struct rt_key *vpn, struct rt_key *ri);
+void rt_key_add_rd(
+    const struct rt_key *ri, const struct rt_rd *rd, struct rt_key *vpn);
+/* True if a is b or more specific than b (same family and RD). */
+bool rt_key_within(const struct rt_key *a, const struct rt_key *b);
+
+/*
+ * cn_attr.c: path attributes, interned (hash-consed, refcounted,
+ * immutable; OpenBGPD path_getcache/path_unref, BIRD rta).  To make a
+ * set: fill a struct attr on the stack (arrays may point anywhere),
+ * attr_intern() it, and use the returned +1 ref; to change one, copy it,
+ * edit the copy, intern that and unref the old.  The MPLS label is not
+ * an attribute (it is part of the path), so routes of one source share
+ * their attribute sets.  Loop thread only.
+ */
+#define ATTR_ORIGIN_IGP        0
+#define ATTR_ORIGIN_EGP        1
+#define ATTR_ORIGIN_INCOMPLETE 2
+
+#define ATTR_F_LOCAL_PREF 0x01 /* local_pref is set */
+#define ATTR_F_MED        0x02 /* med is set */
+#define ATTR_F_ATOMIC_AGG 0x04
+#define ATTR_F_AGGREGATOR 0x08 /* aggregator_as/_id are set */
+#define ATTR_F_ORIGINATOR 0x10 /* originator_id is set */
+
+#define ATTR_DEFAULT_LOCAL_PREF 100
+
+/* Bounds on the arrays of one set (wire limits are larger; see bgp/). */
+#define ATTR_MAX_ASPATH  4096 /* bytes of AS_PATH */
+#define ATTR_MAX_COMM    1024
+#define ATTR_MAX_ECOMM   1024
+#define ATTR_MAX_CLUSTER 255
+#define ATTR_MAX_UNKNOWN 4096 /* bytes of unknown transitive attributes */
+#define ATTR_MAX_PMSI    64   /* bytes of PMSI_TUNNEL */
+
+struct attr {
+	struct ht_node node;    /* in the intern table */
+	uint32_t refcnt;        /* 0 in a template */
+	uint8_t origin;         /* ATTR_ORIGIN_* */
+	uint8_t flags;          /* ATTR_F_* */
+	uint16_t aspath_len;    /* bytes at aspath */
+	uint16_t ncomm, necomm; /* entries at comm, ecomm */
+	uint16_t ncluster;      /* entries at cluster */
+	uint16_t unknown_len;   /* bytes at unknown */
+	uint16_t pmsi_len;      /* bytes at pmsi */
+	uint32_t local_pref;
+	uint32_t med;
+	uint32_t originator_id;
+	uint32_t aggregator_as;
+	uint32_t aggregator_id;
+	struct ipaddr nexthop;   /* af 0: none */
+	struct rt_rd source_rd;  /* Contrail SourceRD; zero: none */
+	const uint8_t *aspath;   /* AS_PATH segments, 4-octet ASes */
+	const uint32_t *comm;    /* COMMUNITIES */
+	const uint64_t *ecomm;   /* EXTENDED_COMMUNITIES, host order */
+	const uint32_t *cluster; /* CLUSTER_LIST */
+	const uint8_t *unknown;  /* unknown optional transitive, wire TLVs */
+	const uint8_t *pmsi;     /* PMSI_TUNNEL value */
+};
+/* Interns tmpl (any refcnt, arrays anywhere); returns the set, +1 ref. */
+struct attr *attr_intern(const struct attr *tmpl);
+struct attr *attr_ref(struct attr *a);
+/* Drops a ref; the set is freed after the last.  NULL is a no-op. */
+void attr_unref(struct attr *a);
+/* Sets interned now, and the intern table's shape. */
+size_t attr_count(void);
+void attr_stats(struct ht_stats *st);
+/* Number of ASes in the AS path (an AS_SET counts 1, RFC 4271 9.1.2.2). */
+unsigned attr_aspath_count(const struct attr *a);
+/* The first AS of the path (the neighbour AS), 0 when empty. */
+uint32_t attr_aspath_first(const struct attr *a);
+/* The effective LOCAL_PREF (ATTR_DEFAULT_LOCAL_PREF when unset). */
+uint32_t attr_local_pref(const struct attr *a);
+
+/*
+ * Extended communities as host-order uint64_t: type << 56 | subtype << 48
+ * | value (RFC 4360).  The Contrail ones: OriginVn 0x8071 (4-byte AS
+ * 0x8271), security group 0x8004, tag 0x8084, encapsulation 0x030c
+ * (RFC 5512), MAC mobility 0x0600 and router MAC 0x0603 (RFC 7432/9135).
+ */
+#define ECOMM_TYPE(e)    ((uint8_t)((e) >> 56))
+#define ECOMM_SUBTYPE(e) ((uint8_t)((e) >> 48))
+enum ecomm_encap {
+	ECOMM_ENCAP_GRE = 2, /* MPLS over GRE */
+	ECOMM_ENCAP_VXLAN = 8,
+	ECOMM_ENCAP_MPLS = 10,
+	ECOMM_ENCAP_MPLS_UDP = 13, /* MPLS over UDP (RFC 7510) */
+	ECOMM_ENCAP_NATIVE = 16,
+};
+#define ECOMM_STRLEN 48
+bool ecomm_is_rt(uint64_t e);
+uint64_t ecomm_origin_vn(uint32_t asn, uint32_t vn_index);
+/* 0 or -EINVAL if e is not an OriginVn. */
+int ecomm_get_origin_vn(uint64_t e, uint32_t *asn, uint32_t *vn_index);
+uint64_t ecomm_encap(enum ecomm_encap type);
+uint64_t ecomm_security_group(uint32_t asn, uint32_t id);
+uint64_t ecomm_tag(uint32_t tag);
+uint64_t ecomm_mac_mobility(uint32_t seq, bool sticky);
+uint64_t ecomm_router_mac(const struct macaddr *mac);
+/* "target:64512:1", "origin-vn:64512:5", "encapsulation:vxlan",
+ * "secgroup:64512:8000001", "tag:7", "mac-mobility:3[:sticky]",
+ * "router-mac:02:..", or "0x<16 hex digits>" for anything else. */
+const char *ecomm_print(uint64_t e, char *buf, size_t len);
+/* The MAC mobility sequence of a set (0 when absent), for best path. */
+uint32_t attr_mac_mobility_seq(const struct attr *a);
+bool attr_has_ecomm(const struct attr *a, uint64_t e);
+
+/*
  * cn_page.c: what an introspect handler fills.  A page has meta fields
  * (key/value pairs above any table) and tables of rows; cells are
  * strings, numbers, booleans, lists of strings, links or empty.  It
@@ -105,11 +283,10 @@ void page_empty(struct page *p);
 void page_error(struct page *p, int status, const char *fmt, ...)
     PRINTFLIKE(3, 4);
 /* One more line under the reason (e.g. "file:line: element 'x': ..."). */
-void page_error_detail(struct page *p, const char *fmt, ...)
-    PRINTFLIKE(2, 3);
+void page_error_detail(struct page *p, const char *fmt, ...) PRINTFLIKE(2, 3);
 /* A raw body (e.g. an XML object) sent as is with its content type. */
-void page_raw(struct page *p, const char *content_type, const void *data,
-    size_t len);
+void page_raw(
+    struct page *p, const char *content_type, const void *data, size_t len);
 /* Sets the status of a successful page (201 Created, 204 No Content). */
 void page_set_status(struct page *p, int status);
 int page_status(const struct page *p);
@@ -128,15 +305,15 @@ int page_format_parse(const char *s, enum page_format *fmt);
  */
 struct intro_opts {
 	struct sockaddr_storage addr; /* where to listen (port 0: any) */
-	unsigned conn_limit;	      /* open connections, default 64 */
-	unsigned per_ip_limit;	      /* per client address, default 16 */
-	unsigned timeout;	      /* idle seconds, default 10 */
-	size_t body_max;	      /* request body bytes, default 1 MiB */
+	unsigned conn_limit;          /* open connections, default 64 */
+	unsigned per_ip_limit;        /* per client address, default 16 */
+	unsigned timeout;             /* idle seconds, default 10 */
+	size_t body_max;              /* request body bytes, default 1 MiB */
 };
 struct intro;
 struct intro_req;
-typedef void (*intro_handler_cb)(const struct intro_req *req,
-    struct page *page, void *arg);
+typedef void (*intro_handler_cb)(
+    const struct intro_req *req, struct page *page, void *arg);
 typedef void (*intro_stopped_cb)(struct intro *in);
 /* A stopped server on loop; 0 fields of opts take the defaults. */
 struct intro *intro_new(uv_loop_t *loop, const struct intro_opts *opts);

@@ -83,7 +83,8 @@ enum rt_family {
 	RT_RTARGET, /* route-target constraint: bgp.rtarget.0 */
 	RT_FAMILY_MAX
 };
-/* "inet", "inet6", "evpn", "l3vpn", "l3vpn-inet6", "rtarget". */
+/* "inet", "inet6", "evpn", "l3vpn", "l3vpn-inet6", "rtarget"; NULL if
+ * out of range. */
 const char *rt_family_name(enum rt_family family);
 int rt_family_parse(const char *s, enum rt_family *family);
 
@@ -92,7 +93,8 @@ struct rt_rd {
 	uint8_t b[8];
 };
 #define RT_RD_STRLEN 32
-/* Type 1 RD <ipv4>:<n> (the SourceRD <nexthop>:<instance-id>). */
+/* Type 1 RD <ipv4>:<n> (the SourceRD <nexthop>:<instance-id>), ip in
+ * host byte order. */
 void rt_rd_make_ip(struct rt_rd *rd, uint32_t ip, uint16_t n);
 bool rt_rd_is_zero(const struct rt_rd *rd);
 /* "asn:n" (type 0 or 2, by AS size) or "a.b.c.d:n" (type 1); 0/-EINVAL. */
@@ -133,7 +135,10 @@ int rt_key_decode(
  * Text forms (Contrail's): inet "10.1.1.0/24"; l3vpn
  * "64512:1:10.1.1.0/24"; evpn "2-<rd>-<tag>-<mac>,<ip>" (ip "0.0.0.0"
  * when MAC only), "3-<rd>-<tag>-<ip>", "5-<rd>-<tag>-<prefix>"; rtarget
- * "<origin-as>:<rt>" e.g. "64512:target:64512:1", "0:0:0" for the default.
+ * "<origin-as>:<rt>" e.g. "64512:target:64512:1", "0:0:0" for the default,
+ * "<origin-as>:0x<16 hex digits>[/<plen>]" for an RT with no target: form
+ * or a prefix shorter than 96 bits.  NULL if len is too small or the key
+ * is invalid (one rt_key_encode refuses).
  */
 const char *rt_key_print(const struct rt_key *k, char *buf, size_t len);
 int rt_key_parse(enum rt_family family, const char *s, struct rt_key *k);

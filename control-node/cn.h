@@ -212,7 +212,8 @@ size_t attr_count(void);
 void attr_stats(struct ht_stats *st);
 /* Number of ASes in the AS path (an AS_SET counts 1, RFC 4271 9.1.2.2). */
 unsigned attr_aspath_count(const struct attr *a);
-/* The first AS of the path (the neighbour AS), 0 when empty. */
+/* The first AS of the path (the neighbour AS), 0 when empty or not
+ * starting with an AS_SEQUENCE. */
 uint32_t attr_aspath_first(const struct attr *a);
 /* The effective LOCAL_PREF (ATTR_DEFAULT_LOCAL_PREF when unset). */
 uint32_t attr_local_pref(const struct attr *a);
@@ -234,10 +235,12 @@ enum ecomm_encap {
 };
 #define ECOMM_STRLEN 48
 bool ecomm_is_rt(uint64_t e);
+/* 0x8071 (2-byte AS) or 0x8271; 0 if asn > 65535 and vn_index > 65535. */
 uint64_t ecomm_origin_vn(uint32_t asn, uint32_t vn_index);
 /* 0 or -EINVAL if e is not an OriginVn. */
 int ecomm_get_origin_vn(uint64_t e, uint32_t *asn, uint32_t *vn_index);
 uint64_t ecomm_encap(enum ecomm_encap type);
+/* 0 if asn > 65535 (the AS field has 2 bytes). */
 uint64_t ecomm_security_group(uint32_t asn, uint32_t id);
 uint64_t ecomm_tag(uint32_t tag);
 uint64_t ecomm_mac_mobility(uint32_t seq, bool sticky);
@@ -246,7 +249,8 @@ uint64_t ecomm_router_mac(const struct macaddr *mac);
  * "secgroup:64512:8000001", "tag:7", "mac-mobility:3[:sticky]",
  * "router-mac:02:..", or "0x<16 hex digits>" for anything else. */
 const char *ecomm_print(uint64_t e, char *buf, size_t len);
-/* The MAC mobility sequence of a set (0 when absent), for best path. */
+/* The MAC mobility sequence of a set (0 when absent, the highest of
+ * several), for best path. */
 uint32_t attr_mac_mobility_seq(const struct attr *a);
 bool attr_has_ecomm(const struct attr *a, uint64_t e);
 

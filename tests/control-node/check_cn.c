@@ -15,6 +15,7 @@ main(void)
 	sr = srunner_create(cn_config_suite());
 	srunner_add_suite(sr, cn_node_suite());
 	srunner_add_suite(sr, cn_rtkey_suite());
+	srunner_add_suite(sr, cn_attr_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -9,5 +9,6 @@
 Suite *cn_config_suite(void);
 Suite *cn_node_suite(void);
 Suite *cn_rtkey_suite(void);
+Suite *cn_attr_suite(void);
 
 #endif /* SDN_TESTS_CN_SUITES_H */

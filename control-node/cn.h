@@ -1,8 +1,9 @@
 /*
  * cn.h - the public header of libcn: the control node.  For now the
- * config store (running generation, load and reload) and the node that
- * owns the event loop's handles and signals; the routing core, BGP and
- * XMPP channels and introspect attach here in later steps.
+ * config store (running generation, load and reload), the node that
+ * owns the event loop's handles and signals, and the introspect pages
+ * and REST server; the routing core, BGP and XMPP channels attach here
+ * in later steps.
  */
 #ifndef SDN_CN_H
 #define SDN_CN_H
@@ -105,11 +106,10 @@ void page_empty(struct page *p);
 void page_error(struct page *p, int status, const char *fmt, ...)
     PRINTFLIKE(3, 4);
 /* One more line under the reason (e.g. "file:line: element 'x': ..."). */
-void page_error_detail(struct page *p, const char *fmt, ...)
-    PRINTFLIKE(2, 3);
+void page_error_detail(struct page *p, const char *fmt, ...) PRINTFLIKE(2, 3);
 /* A raw body (e.g. an XML object) sent as is with its content type. */
-void page_raw(struct page *p, const char *content_type, const void *data,
-    size_t len);
+void page_raw(
+    struct page *p, const char *content_type, const void *data, size_t len);
 /* Sets the status of a successful page (201 Created, 204 No Content). */
 void page_set_status(struct page *p, int status);
 int page_status(const struct page *p);
@@ -128,15 +128,15 @@ int page_format_parse(const char *s, enum page_format *fmt);
  */
 struct intro_opts {
 	struct sockaddr_storage addr; /* where to listen (port 0: any) */
-	unsigned conn_limit;	      /* open connections, default 64 */
-	unsigned per_ip_limit;	      /* per client address, default 16 */
-	unsigned timeout;	      /* idle seconds, default 10 */
-	size_t body_max;	      /* request body bytes, default 1 MiB */
+	unsigned conn_limit;          /* open connections, default 64 */
+	unsigned per_ip_limit;        /* per client address, default 16 */
+	unsigned timeout;             /* idle seconds, default 10 */
+	size_t body_max;              /* request body bytes, default 1 MiB */
 };
 struct intro;
 struct intro_req;
-typedef void (*intro_handler_cb)(const struct intro_req *req,
-    struct page *page, void *arg);
+typedef void (*intro_handler_cb)(
+    const struct intro_req *req, struct page *page, void *arg);
 typedef void (*intro_stopped_cb)(struct intro *in);
 /* A stopped server on loop; 0 fields of opts take the defaults. */
 struct intro *intro_new(uv_loop_t *loop, const struct intro_opts *opts);
@@ -147,11 +147,13 @@ struct intro *intro_new(uv_loop_t *loop, const struct intro_opts *opts);
  */
 void intro_route(struct intro *in, const char *method, const char *path,
     const char *help, intro_handler_cb cb, void *arg);
-/* Binds and starts serving; 0 or -errno. */
+/* Binds and starts serving; 0 or -errno.  Once: a stopped server stays
+ * stopped (-EINVAL). */
 int intro_start(struct intro *in);
 /* The bound port (after intro_start). */
 uint16_t intro_port(const struct intro *in);
-/* Closes the listener and every connection; cb after the last close. */
+/* Closes the listener and every connection; cb after the last close.
+ * Not from a handler (libmicrohttpd cannot stop inside its own run). */
 void intro_stop(struct intro *in, intro_stopped_cb cb);
 void intro_free(struct intro *in);
 /* Request accessors for handlers (all borrowed, valid during the call). */

@@ -8,5 +8,6 @@
 
 Suite *cn_config_suite(void);
 Suite *cn_node_suite(void);
+Suite *cn_page_suite(void);
 
 #endif /* SDN_TESTS_CN_SUITES_H */

@@ -1,6 +1,7 @@
 /*
  * check_cn.c - runner for the control-node unit tests: the config store,
- * the node's life cycle on a private loop, and the introspect pages.
+ * the node's life cycle on a private loop, the introspect pages and the
+ * REST server on loopback.
  */
 #include "tests/control-node/suites.h"
 
@@ -15,6 +16,7 @@ main(void)
 	sr = srunner_create(cn_config_suite());
 	srunner_add_suite(sr, cn_node_suite());
 	srunner_add_suite(sr, cn_page_suite());
+	srunner_add_suite(sr, cn_intro_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -7,6 +7,7 @@
 #include <check.h>
 
 Suite *cn_config_suite(void);
+Suite *cn_intro_suite(void);
 Suite *cn_node_suite(void);
 Suite *cn_page_suite(void);
 

@@ -1,8 +1,9 @@
 /*
  * cn.h - the public header of libcn: the control node.  For now the
- * config store (running generation, load and reload) and the node that
- * owns the event loop's handles and signals; the routing core, BGP and
- * XMPP channels and introspect attach here in later steps.
+ * config store (running generation, load and reload), the node that
+ * owns the event loop's handles and signals, and the introspect pages
+ * and REST server; the routing core, BGP and XMPP channels attach here
+ * in later steps.
  */
 #ifndef SDN_CN_H
 #define SDN_CN_H
@@ -333,11 +334,13 @@ struct intro *intro_new(uv_loop_t *loop, const struct intro_opts *opts);
  */
 void intro_route(struct intro *in, const char *method, const char *path,
     const char *help, intro_handler_cb cb, void *arg);
-/* Binds and starts serving; 0 or -errno. */
+/* Binds and starts serving; 0 or -errno.  Once: a stopped server stays
+ * stopped (-EINVAL). */
 int intro_start(struct intro *in);
 /* The bound port (after intro_start). */
 uint16_t intro_port(const struct intro *in);
-/* Closes the listener and every connection; cb after the last close. */
+/* Closes the listener and every connection; cb after the last close.
+ * Not from a handler (libmicrohttpd cannot stop inside its own run). */
 void intro_stop(struct intro *in, intro_stopped_cb cb);
 void intro_free(struct intro *in);
 /* Request accessors for handlers (all borrowed, valid during the call). */

@@ -1,6 +1,7 @@
 /*
- * check_cn.c - runner for the control-node unit tests: the config store
- * and the node's life cycle on a private loop.
+ * check_cn.c - runner for the control-node unit tests: the config store,
+ * the node's life cycle on a private loop, the introspect pages and the
+ * REST server on loopback.
  */
 #include "tests/control-node/suites.h"
 
@@ -16,6 +17,8 @@ main(void)
 	srunner_add_suite(sr, cn_node_suite());
 	srunner_add_suite(sr, cn_rtkey_suite());
 	srunner_add_suite(sr, cn_attr_suite());
+	srunner_add_suite(sr, cn_page_suite());
+	srunner_add_suite(sr, cn_intro_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

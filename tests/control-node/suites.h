@@ -7,8 +7,10 @@
 #include <check.h>
 
 Suite *cn_config_suite(void);
+Suite *cn_intro_suite(void);
 Suite *cn_node_suite(void);
 Suite *cn_rtkey_suite(void);
 Suite *cn_attr_suite(void);
+Suite *cn_page_suite(void);
 
 #endif /* SDN_TESTS_CN_SUITES_H */

@@ -16,6 +16,10 @@
 #include "common/common.h"
 #include "schema/schema.h"
 
+struct intro;
+struct ri_mgr;
+struct cn_mirrors;
+
 /* Default listen addresses (DESIGN.md section 1). */
 #define CN_DEFAULT_XMPP "0.0.0.0:5269"
 #define CN_DEFAULT_BGP  "0.0.0.0:179"
@@ -23,6 +27,7 @@
 
 struct cn_options {
 	const char *config_path;           /* NULL: the embedded default */
+	const char *name;                  /* this node's bgp-router, or NULL */
 	struct sockaddr_storage xmpp_addr; /* agents (XMPP) */
 	struct sockaddr_storage bgp_addr;  /* BGP peers */
 	struct sockaddr_storage http_addr; /* REST introspect */
@@ -48,6 +53,28 @@ const char *cn_config_source(const struct cn_config *store);
 /* "N objects (N virtual-network, ...)" into buf. */
 const char *cn_config_summary(
     const struct schema_config *cfg, char *buf, size_t len);
+/* Successful loads and edits so far. */
+unsigned cn_config_generation(const struct cn_config *store);
+/* Called with each new running generation (after it is installed). */
+typedef void (*cn_config_apply_cb)(const struct schema_config *cfg, void *arg);
+void cn_config_set_apply(
+    struct cn_config *store, cn_config_apply_cb cb, void *arg);
+/* True when edits can be saved (the store has a file). */
+bool cn_config_writable(const struct cn_config *store);
+/*
+ * REST edits (schema_config_put/_delete on the running generation): the
+ * result is saved to the file atomically (temporary file, fsync, rename)
+ * and only then installed.  who names the requester in the log.  0, or
+ * -EINVAL with errs (errs->fail: document, conflict, not found), -EROFS
+ * without a file, -errno when saving fails (nothing changed).
+ */
+int cn_config_put(struct cn_config *store, const char *who, const char *xml,
+    size_t len, const char *type, const char *name, size_t *created,
+    size_t *replaced, struct schema_errs *errs);
+int cn_config_delete(struct cn_config *store, const char *who,
+    enum schema_type type, const char *name, struct schema_errs *errs);
+/* Writes cfg to path atomically; 0 or -errno (the old file stays). */
+int cn_config_save(const struct schema_config *cfg, const char *path);
 
 /* cn_node.c */
 struct cn_node;
@@ -67,6 +94,20 @@ void cn_node_stop(struct cn_node *node, cn_node_stopped_cb cb);
 /* Frees a stopped (or never started) node. */
 void cn_node_free(struct cn_node *node);
 const struct cn_config *cn_node_config(const struct cn_node *node);
+struct cn_config *cn_node_config_store(struct cn_node *node);
+struct ri_mgr *cn_node_ri_mgr(const struct cn_node *node);
+const struct cn_mirrors *cn_node_mirrors(const struct cn_node *node);
+/* The introspect server (NULL before start or without one). */
+struct intro *cn_node_intro(const struct cn_node *node);
+/* Seconds since start, this node's AS and router id (host order). */
+uint64_t cn_node_uptime(const struct cn_node *node);
+uint32_t cn_node_asn(const struct cn_node *node);
+uint32_t cn_node_router_id(const struct cn_node *node);
+
+/* cn_pages.c: the introspect pages (GET) on an intro server. */
+void cn_pages_register(struct intro *in, struct cn_node *node);
+/* cn_rest.c: the config API (PUT, POST, DELETE under /config). */
+void cn_rest_register(struct intro *in, struct cn_node *node);
 
 /*
  * cn_rtkey.c: route keys.  A key is the NLRI that identifies a route in a
@@ -213,6 +254,9 @@ size_t attr_count(void);
 void attr_stats(struct ht_stats *st);
 /* Number of ASes in the AS path (an AS_SET counts 1, RFC 4271 9.1.2.2). */
 unsigned attr_aspath_count(const struct attr *a);
+/* The AS path as text: "65001 65002 {65003,65004}", "" when empty;
+ * confederation segments in parentheses.  Returns buf. */
+const char *attr_aspath_print(const struct attr *a, char *buf, size_t len);
 /* The first AS of the path (the neighbour AS), 0 when empty or not
  * starting with an AS_SEQUENCE. */
 uint32_t attr_aspath_first(const struct attr *a);
@@ -254,6 +298,267 @@ const char *ecomm_print(uint64_t e, char *buf, size_t len);
  * several), for best path. */
 uint32_t attr_mac_mobility_seq(const struct attr *a);
 bool attr_has_ecomm(const struct attr *a, uint64_t e);
+
+/*
+ * cn_rt.c: routing tables (BIRD nest/rt-table.c, OpenBGPD rde_rib.c).
+ * A table holds entries, one per key; an entry holds paths, one per
+ * source, kept sorted best first (RFC 4271 9.1.2 plus Contrail's rules);
+ * the best path and those equal to it up to the router-id tie-breaks form
+ * the ECMP set.  A path is primary (from its source) or secondary (a copy
+ * made by replication, linked to its primary).
+ *
+ * Listeners (BGP peers, XMPP agents) read changes at their own pace.  A
+ * table keeps its entries on a change list in the order of their last
+ * change; a listener is a cursor in that list.  A changed entry moves to
+ * the tail, so a slow listener sees each entry once, in its latest state,
+ * however often it changed: updates coalesce and nothing is queued per
+ * listener.  A new listener starts at the head, so it is fed the whole
+ * table the same way.  An entry whose last path went stays as a
+ * tombstone until every listener has passed it (to send the withdraw).
+ */
+enum rt_source_type {
+	RT_SRC_LOCAL, /* the control node itself (config, static) */
+	RT_SRC_XMPP,  /* a vRouter agent */
+	RT_SRC_BGP,   /* a BGP peer */
+};
+struct rt_source {
+	enum rt_source_type type;
+	char name[64];      /* agent or peer name, for display */
+	struct ipaddr addr; /* peer address (last tie-break) */
+	uint32_t router_id; /* BGP identifier (tie-break) */
+	uint32_t peer_as;   /* BGP: the peer's AS */
+	bool ebgp;          /* BGP: external peer */
+	uint32_t refcnt;
+};
+/* A source named name (+1 ref); the caller fills the other fields. */
+struct rt_source *rt_source_new(enum rt_source_type type, const char *name);
+struct rt_source *rt_source_ref(struct rt_source *src);
+void rt_source_unref(struct rt_source *src);
+const char *rt_source_type_name(enum rt_source_type type);
+
+#define RT_PATH_SECONDARY  0x0001 /* a replicated copy */
+#define RT_PATH_STALE      0x0002 /* graceful restart: kept, to be swept */
+#define RT_PATH_LLGR_STALE 0x0004 /* long-lived stale: least preferred */
+#define RT_PATH_INFEASIBLE 0x0008 /* never best (e.g. no usable encap) */
+#define RT_PATH_BEST       0x0100 /* set by selection: the best path */
+#define RT_PATH_ECMP       0x0200 /* set by selection: in the ECMP set */
+/* Flags a source may set; selection owns the others. */
+#define RT_PATH_USER_FLAGS                                                     \
+	(RT_PATH_STALE | RT_PATH_LLGR_STALE | RT_PATH_INFEASIBLE)
+
+struct rt_entry;
+struct rt_table;
+struct rt_path {
+	struct rt_path *next;  /* in the entry, best first */
+	struct attr *attr;     /* +1 ref */
+	struct rt_source *src; /* +1 ref; a secondary: its primary's */
+	struct rt_path *repl;  /* primary: first copy; copy: primary */
+	uint32_t label;        /* MPLS label or VNI, 0 when none */
+	uint16_t flags;        /* RT_PATH_* */
+};
+
+/* A table of family named name, empty.  owner is for the caller. */
+struct rt_table *rt_table_new(
+    enum rt_family family, const char *name, void *owner);
+/* Frees an empty table without listeners; fatalx otherwise. */
+void rt_table_free(struct rt_table *t);
+const char *rt_table_name(const struct rt_table *t);
+enum rt_family rt_table_family(const struct rt_table *t);
+void *rt_table_owner(const struct rt_table *t);
+size_t rt_table_prefixes(const struct rt_table *t); /* entries with paths */
+size_t rt_table_paths(const struct rt_table *t);
+uint64_t rt_table_seq(const struct rt_table *t); /* changes so far */
+
+/*
+ * Replication hook: called after a primary path of the table was added,
+ * changed (new attr, label or flags) or removed (path NULL), so copies
+ * can follow.  It may change other tables, never this one.
+ */
+typedef void (*rt_repl_cb)(
+    struct rt_table *t, struct rt_entry *e, struct rt_path *path, void *arg);
+void rt_table_set_repl(struct rt_table *t, rt_repl_cb cb, void *arg);
+
+/*
+ * Adds or replaces src's primary path for key k: attr (borrowed; the path
+ * takes its own ref), label, flags (RT_PATH_USER_FLAGS).  A replacement
+ * equal to the current path changes nothing.  0, or -EINVAL for a key of
+ * another family.
+ */
+int rt_update(struct rt_table *t, const struct rt_key *k, struct rt_source *src,
+    struct attr *attr, uint32_t label, uint16_t flags);
+/* Removes src's primary path for k; 0, or -ENOENT when there is none. */
+int rt_withdraw(
+    struct rt_table *t, const struct rt_key *k, struct rt_source *src);
+/* Graceful restart: flag every primary path of src (and clear it). */
+size_t rt_table_mark_stale(
+    struct rt_table *t, const struct rt_source *src, uint16_t flag);
+/* Removes src's primary paths that carry flag (all of them for 0). */
+size_t rt_table_flush(
+    struct rt_table *t, const struct rt_source *src, uint16_t flag);
+
+/* Copies (replication): a secondary path of primary in t under k. */
+struct rt_path *rt_copy_add(struct rt_table *t, const struct rt_key *k,
+    struct rt_path *primary, struct attr *attr);
+/* Changes a copy's attr/label/flags to follow its primary. */
+void rt_copy_update(struct rt_path *copy, struct attr *attr);
+/* Removes one copy. */
+void rt_copy_remove(struct rt_path *copy);
+/* The table and entry a copy lives in. */
+struct rt_table *rt_copy_table(const struct rt_path *copy);
+const struct rt_entry *rt_copy_entry(const struct rt_path *copy);
+/* The next copy of the same primary after copy (NULL at the end). */
+struct rt_path *rt_copy_next(const struct rt_path *copy);
+
+/* Entries. */
+const struct rt_entry *rt_lookup(
+    const struct rt_table *t, const struct rt_key *k);
+void rt_entry_key(const struct rt_entry *e, struct rt_key *k);
+/* Paths, best first; NULL for a tombstone (the route was withdrawn). */
+const struct rt_path *rt_entry_paths(const struct rt_entry *e);
+struct rt_table *rt_entry_table(const struct rt_entry *e);
+uint64_t rt_entry_seq(const struct rt_entry *e);
+/* The table's entries in change order (tombstones included). */
+const struct rt_entry *rt_table_first(const struct rt_table *t);
+const struct rt_entry *rt_table_next(const struct rt_entry *e);
+/*
+ * Calls cb for every primary path of t (re-replication after a config
+ * change).  cb may change other tables, never t.
+ */
+typedef void (*rt_walk_cb)(
+    struct rt_table *t, struct rt_entry *e, struct rt_path *primary, void *arg);
+void rt_table_walk(struct rt_table *t, rt_walk_cb cb, void *arg);
+/* Removes every path of t, primaries and copies (an instance going). */
+void rt_table_clear(struct rt_table *t);
+/* Path order: <0 when a is better than b (RFC 4271 9.1.2 + Contrail). */
+int rt_path_cmp(const struct rt_path *a, const struct rt_path *b);
+
+/* Listeners. */
+struct rt_listener;
+/* Called when the listener has changes to read after being caught up;
+ * it must not change tables (schedule the reading instead). */
+typedef void (*rt_notify_cb)(struct rt_listener *l, void *arg);
+/* A listener at the head of t: it will first be fed every entry. */
+struct rt_listener *rt_listen(
+    struct rt_table *t, rt_notify_cb notify, void *arg);
+void rt_unlisten(struct rt_listener *l);
+/*
+ * The next entry with a change l has not seen (in its latest state), or
+ * NULL when l is caught up; the entry stays valid until the next call.
+ * The initial feed skips tombstones that were withdrawn before l came.
+ */
+const struct rt_entry *rt_listener_next(struct rt_listener *l);
+bool rt_listener_pending(const struct rt_listener *l);
+struct rt_table *rt_listener_table(const struct rt_listener *l);
+
+/*
+ * cn_mirror.c: mirror resolution.  Every mirror-destination, every
+ * mirror-to (in an interface-mirror, a policy, or a policy rule) and
+ * every tap-service is resolved against the configuration to the
+ * analyzer it sends to: IP, MAC, routing instance, the interface chosen
+ * and why, or the reason it cannot resolve.  Recomputed for each config
+ * generation; the routing core uses it for analyzer connections, the
+ * introspect shows it, agents get it with their config.
+ */
+enum cn_mirror_kind {
+	CN_MIRROR_DESTINATION, /* a mirror-destination object */
+	CN_MIRROR_INTERFACE,   /* a VMI's interface-mirror */
+	CN_MIRROR_POLICY,      /* a network-policy's policy-level mirror-to */
+	CN_MIRROR_RULE,        /* a policy rule's mirror-to */
+	CN_MIRROR_TAP_SERVICE, /* a tap-service */
+};
+struct cn_mirror {
+	enum cn_mirror_kind kind;
+	const char *name; /* object name; a rule: "<policy>#<n>" */
+	const char *via;  /* the mirror-destination used, or NULL */
+	bool resolved;
+	const char *reason;   /* how it resolved, or why it does not */
+	const char *analyzer; /* the chosen interface, or NULL */
+	unsigned candidates;  /* interfaces a selector matched */
+	bool has_ip;
+	struct ipaddr ip; /* analyzer (or VTEP, static mode) */
+	bool has_mac;
+	struct macaddr mac;
+	const char *ri;      /* analyzer's routing instance, or NULL */
+	const char *vn;      /* analyzer's virtual network, or NULL */
+	const char *vrouter; /* where the analyzer interface is */
+	struct schema_mirror_mode mode;
+	bool enabled; /* tap-service: enabled */
+};
+struct cn_mirrors {
+	size_t n;
+	struct cn_mirror *v; /* kind, then name order */
+	struct arena arena;  /* the strings */
+};
+void cn_mirrors_init(struct cn_mirrors *m);
+void cn_mirrors_fini(struct cn_mirrors *m);
+/* Replaces m's content with the resolutions of cfg. */
+void cn_mirrors_resolve(struct cn_mirrors *m, const struct schema_config *cfg);
+const struct cn_mirror *cn_mirrors_find(
+    const struct cn_mirrors *m, enum cn_mirror_kind kind, const char *name);
+const char *cn_mirror_kind_name(enum cn_mirror_kind kind);
+
+/*
+ * cn_ri.c: routing instances (Contrail's RoutingInstance, RtGroupMgr,
+ * RoutePathReplicator).  Each virtual network has a default instance
+ * "<vn>:<last component of vn>" with inet, inet6 and evpn tables; the
+ * master instance holds inet.0, bgp.l3vpn.0, bgp.l3vpn-inet6.0,
+ * bgp.evpn.0 and bgp.rtarget.0.  A network's route targets default to
+ * target:<asn>:<8000000 + network-id> (target:<asn>:<8000 + id> with a
+ * 4-byte AS) when its config exports none.  Policies that let two
+ * networks talk, and a mirror from one network to an analyzer in
+ * another, connect them: each imports the other's export targets.
+ *
+ * Replication: every feasible primary path in an instance table is
+ * copied to the master's VPN table (RD = its SourceRD, or
+ * <router-id>:<instance-index>; the instance's export targets and an
+ * OriginVn added) and to every other instance importing one of those
+ * targets; every feasible primary path in a VPN table (learned over
+ * BGP) is copied to every instance importing one of its targets.
+ * Copies are never copied again.  Applying a new config changes exactly
+ * the copies whose targets, keys or attributes change.
+ */
+#define RI_MASTER_NAME "default-domain:default-project:ip-fabric:__default__"
+#define RI_RT_BASE     8000000 /* default targets: base + network-id */
+#define RI_RT_BASE_AS4 8000    /* the same with a 4-byte AS */
+struct ri;
+struct ri_mgr;
+struct ri_mgr *ri_mgr_new(void);
+/* Frees every instance; no table may have a listener left. */
+void ri_mgr_free(struct ri_mgr *m);
+/*
+ * Makes the instances match cfg (with the mirror resolutions for analyzer
+ * connections); asn and router_id (host order) are this node's.
+ */
+void ri_mgr_apply(struct ri_mgr *m, const struct schema_config *cfg,
+    const struct cn_mirrors *mirrors, uint32_t asn, uint32_t router_id);
+struct ri *ri_mgr_master(const struct ri_mgr *m);
+struct ri *ri_mgr_lookup(const struct ri_mgr *m, const char *name);
+/* Instances in name order (master included); i < ri_mgr_count. */
+size_t ri_mgr_count(const struct ri_mgr *m);
+struct ri *ri_mgr_at(const struct ri_mgr *m, size_t i);
+/* Route-target groups: RTs in numeric order, with who imports and who
+ * exports each (instance pointers, borrowed, valid until the next
+ * apply). */
+size_t ri_mgr_rtgroup_count(const struct ri_mgr *m);
+uint64_t ri_mgr_rtgroup(const struct ri_mgr *m, size_t i,
+    struct ri *const **importers, size_t *nimporters,
+    struct ri *const **exporters, size_t *nexporters);
+
+const char *ri_name(const struct ri *ri);
+bool ri_is_master(const struct ri *ri);
+uint32_t ri_index(const struct ri *ri);    /* instance id */
+const char *ri_vn(const struct ri *ri);    /* "" for the master */
+uint32_t ri_vn_index(const struct ri *ri); /* VN network-id */
+uint32_t ri_vxlan_id(const struct ri *ri);
+bool ri_mirror_destination(const struct ri *ri);
+const uint64_t *ri_import_rts(const struct ri *ri, size_t *n); /* sorted */
+const uint64_t *ri_export_rts(const struct ri *ri, size_t *n); /* sorted */
+/* Names of the instances this one is connected to, sorted. */
+const char *const *ri_connections(const struct ri *ri, size_t *n);
+/* The instance's table of family, or NULL when it has none. */
+struct rt_table *ri_table(const struct ri *ri, enum rt_family family);
+/* The instance owning a table (its rt_table_owner). */
+struct ri *ri_of_table(const struct rt_table *t);
 
 /*
  * cn_page.c: what an introspect handler fills.  A page has meta fields
@@ -324,7 +629,7 @@ struct intro;
 struct intro_req;
 typedef void (*intro_handler_cb)(
     const struct intro_req *req, struct page *page, void *arg);
-typedef void (*intro_stopped_cb)(struct intro *in);
+typedef void (*intro_stopped_cb)(struct intro *in, void *arg);
 /* A stopped server on loop; 0 fields of opts take the defaults. */
 struct intro *intro_new(uv_loop_t *loop, const struct intro_opts *opts);
 /*
@@ -339,9 +644,10 @@ void intro_route(struct intro *in, const char *method, const char *path,
 int intro_start(struct intro *in);
 /* The bound port (after intro_start). */
 uint16_t intro_port(const struct intro *in);
-/* Closes the listener and every connection; cb after the last close.
- * Not from a handler (libmicrohttpd cannot stop inside its own run). */
-void intro_stop(struct intro *in, intro_stopped_cb cb);
+/* Closes the listener and every connection; cb(in, arg) after the last
+ * close.  Not from a handler (libmicrohttpd cannot stop inside its own
+ * run). */
+void intro_stop(struct intro *in, intro_stopped_cb cb, void *arg);
 void intro_free(struct intro *in);
 /* Request accessors for handlers (all borrowed, valid during the call). */
 const char *intro_req_method(const struct intro_req *req);

@@ -331,6 +331,46 @@ attr_aspath_first(const struct attr *a)
 	return as;
 }
 
+const char *
+attr_aspath_print(const struct attr *a, char *buf, size_t len)
+{
+	struct buf b, ases;
+	uint8_t type, count, i;
+	uint32_t as;
+	size_t off = 0;
+	const char *open, *close;
+
+	buf[0] = '\0';
+	buf_init(&b, a->aspath, a->aspath_len);
+	while (off < len && attr_aspath_next(&b, &type, &ases, &count)) {
+		open = type == AS_SET            ? "{"
+		    : type == AS_CONFED_SEQUENCE ? "("
+		    : type == AS_CONFED_SET      ? "["
+						 : "";
+		close = type == AS_SET           ? "}"
+		    : type == AS_CONFED_SEQUENCE ? ")"
+		    : type == AS_CONFED_SET      ? "]"
+						 : "";
+		off += (size_t)snprintf(
+		    buf + off, len - off, "%s%s", off > 0 ? " " : "", open);
+		for (i = 0; i < count && off < len; i++) {
+			if (buf_get_u32(&ases, &as) != 0)
+				break;
+			off += (size_t)snprintf(buf + off, len - off, "%s%u",
+			    i > 0 ? (type == AS_SEQUENCE ||
+						type == AS_CONFED_SEQUENCE
+					    ? " "
+					    : ",")
+				  : "",
+			    as);
+		}
+		if (off < len)
+			off +=
+			    (size_t)snprintf(buf + off, len - off, "%s", close);
+	}
+	return buf;
+}
+
 uint32_t
 attr_local_pref(const struct attr *a)
 {

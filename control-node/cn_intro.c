@@ -66,6 +66,7 @@ struct intro {
 	bool started;                /* intro_start succeeded */
 	bool stopping;               /* intro_stop called */
 	intro_stopped_cb stopped_cb; /* after the last close */
+	void *stopped_arg;           /* for stopped_cb */
 };
 
 /*
@@ -748,7 +749,7 @@ intro_closed(struct uvx_owner *own)
 	in->started = false;
 	log_debug("http: stopped, all handles closed");
 	if (in->stopped_cb != NULL)
-		in->stopped_cb(in);
+		in->stopped_cb(in, in->stopped_arg);
 }
 
 /*
@@ -758,7 +759,7 @@ intro_closed(struct uvx_owner *own)
  * connection, and intro_on_completed frees every request.
  */
 void
-intro_stop(struct intro *in, intro_stopped_cb cb)
+intro_stop(struct intro *in, intro_stopped_cb cb, void *arg)
 {
 	struct MHD_Daemon *daemon = in->daemon;
 
@@ -766,6 +767,7 @@ intro_stop(struct intro *in, intro_stopped_cb cb)
 		return;
 	in->stopping = true;
 	in->stopped_cb = cb;
+	in->stopped_arg = arg;
 	in->daemon = NULL;
 	uvx_owner_close(&in->own, intro_closed);
 	if (daemon != NULL)

@@ -59,6 +59,8 @@ usage(FILE *f)
 	    "syslog as a daemon)\n"
 	    "  -p, --pidfile FILE      write the pid to FILE (locked while "
 	    "running)\n"
+	    "  -N, --name NAME         this node's bgp-router (default: the "
+	    "only control-node)\n"
 	    "  -x, --xmpp ADDR[:PORT]  agent (XMPP) address, default %s\n"
 	    "  -b, --bgp ADDR[:PORT]   BGP address, default %s\n"
 	    "  -H, --http ADDR[:PORT]  REST introspect address, default %s\n"
@@ -216,8 +218,8 @@ main(int argc, char *argv[])
 	sockaddr_parse(CN_DEFAULT_HTTP, 0, &opts.http_addr);
 	log_init("mirador-control", level);
 
-	while ((ch = getopt_long(
-		    argc, argv, "c:nfl:L:p:x:b:H:Vh", long_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:nfl:L:p:N:x:b:H:Vh", long_opts,
+		    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			opts.config_path = optarg;
@@ -245,6 +247,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			pidfile = optarg;
+			break;
+		case 'N':
+			opts.name = optarg;
 			break;
 		case 'x':
 			if (parse_addr("xmpp", optarg, 5269, &opts.xmpp_addr) !=

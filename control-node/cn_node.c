@@ -1,11 +1,13 @@
 /*
  * cn_node.c - one control node on one libuv loop.
  *
- * Owns the config store and every handle the node opens (for now the
- * signal handles), through a uvx_owner so that a stop closes them all and
- * reports back only when libuv has let go of the last one.  SIGTERM and
- * SIGINT stop the node; SIGHUP reloads the configuration and reopens the
- * log file.  Only the loop thread touches any of this.
+ * Owns the config store, the routing instances, the mirror resolutions
+ * and the introspect server, and every handle the node opens, through a
+ * uvx_owner so that a stop closes them all and reports back only when
+ * libuv has let go of the last one.  Each new configuration generation
+ * (start, SIGHUP, REST) is resolved into mirrors and applied to the
+ * routing instances.  SIGTERM and SIGINT stop the node; SIGHUP reloads
+ * the configuration and reopens the log file.  Loop thread only.
  */
 #include "control-node/cn.h"
 
@@ -15,11 +17,17 @@
 #include <string.h>
 
 struct cn_node {
-	struct uvx_owner own;     /* first: handles' data points here */
-	uv_loop_t *loop;          /* borrowed */
-	struct cn_options opts;   /* copy of the start-up options */
-	struct cn_config *config; /* owned */
+	struct uvx_owner own;      /* first: handles' data points here */
+	uv_loop_t *loop;           /* borrowed */
+	struct cn_options opts;    /* copy of the start-up options */
+	char *name;                /* opts.name, owned */
+	struct cn_config *config;  /* owned */
+	struct ri_mgr *ri;         /* owned */
+	struct cn_mirrors mirrors; /* resolutions of the running config */
+	struct intro *intro;       /* owned; NULL when not serving */
 	uv_signal_t sigterm, sigint, sighup;
+	uint64_t started_ms;           /* uv_now at start */
+	uint32_t asn, router_id;       /* from the running config */
 	bool started;                  /* handles are open */
 	bool stopping;                 /* cn_node_stop was called */
 	cn_node_stopped_cb stopped_cb; /* after the last close */
@@ -31,6 +39,54 @@ node_of(uv_handle_t *h)
 	return container_of(uvx_owner_of(h), struct cn_node, own);
 }
 
+/*
+ * This node's router id: its bgp-router's identifier, found by --name or
+ * as the only control node of the configuration.
+ */
+static uint32_t
+find_router_id(struct cn_node *node, const struct schema_config *cfg)
+{
+	const struct schema_bgp_router *r, *found = NULL;
+	size_t i, n = schema_config_count(cfg, SCHEMA_BGP_ROUTER), ncn = 0;
+
+	if (node->name != NULL) {
+		found = (const struct schema_bgp_router *)schema_config_lookup(
+		    cfg, SCHEMA_BGP_ROUTER, node->name);
+		if (found == NULL)
+			log_warnx("no bgp-router named %s in the "
+				  "configuration: router id 0.0.0.0",
+			    node->name);
+	} else {
+		for (i = 0; i < n; i++) {
+			r = (const struct schema_bgp_router *)schema_config_at(
+			    cfg, SCHEMA_BGP_ROUTER, i);
+			if (r->router_type != SCHEMA_ROUTER_CONTROL_NODE)
+				continue;
+			found = r;
+			ncn++;
+		}
+		if (ncn > 1) {
+			log_warnx("%zu control nodes in the configuration: "
+				  "start with --name to say which this is",
+			    ncn);
+			found = NULL;
+		}
+	}
+	return found != NULL ? schema_bgp_router_identifier(found) : 0;
+}
+
+/* A new running generation: resolve mirrors, apply instances. */
+static void
+apply_config(const struct schema_config *cfg, void *arg)
+{
+	struct cn_node *node = arg;
+
+	node->asn = schema_config_global(cfg)->asn;
+	node->router_id = find_router_id(node, cfg);
+	cn_mirrors_resolve(&node->mirrors, cfg);
+	ri_mgr_apply(node->ri, cfg, &node->mirrors, node->asn, node->router_id);
+}
+
 struct cn_node *
 cn_node_new(uv_loop_t *loop, const struct cn_options *opts)
 {
@@ -38,7 +94,14 @@ cn_node_new(uv_loop_t *loop, const struct cn_options *opts)
 
 	node->loop = loop;
 	node->opts = *opts;
+	if (opts->name != NULL)
+		node->name = xstrdup(opts->name);
+	node->opts.name = node->name;
+	node->opts.config_path = NULL; /* the store keeps its own copy */
 	node->config = cn_config_new(opts->config_path);
+	node->ri = ri_mgr_new();
+	cn_mirrors_init(&node->mirrors);
+	cn_config_set_apply(node->config, apply_config, node);
 	uvx_owner_init(&node->own);
 	return node;
 }
@@ -47,6 +110,48 @@ const struct cn_config *
 cn_node_config(const struct cn_node *node)
 {
 	return node->config;
+}
+
+struct cn_config *
+cn_node_config_store(struct cn_node *node)
+{
+	return node->config;
+}
+
+struct ri_mgr *
+cn_node_ri_mgr(const struct cn_node *node)
+{
+	return node->ri;
+}
+
+const struct cn_mirrors *
+cn_node_mirrors(const struct cn_node *node)
+{
+	return &node->mirrors;
+}
+
+struct intro *
+cn_node_intro(const struct cn_node *node)
+{
+	return node->intro;
+}
+
+uint64_t
+cn_node_uptime(const struct cn_node *node)
+{
+	return (uv_now(node->loop) - node->started_ms) / 1000;
+}
+
+uint32_t
+cn_node_asn(const struct cn_node *node)
+{
+	return node->asn;
+}
+
+uint32_t
+cn_node_router_id(const struct cn_node *node)
+{
+	return node->router_id;
 }
 
 int
@@ -90,15 +195,42 @@ start_signal(struct cn_node *node, uv_signal_t *h, int signum)
 	return uv_signal_start(h, on_signal, signum);
 }
 
+/* The introspect server, unless --http said port 0 on no address. */
+static int
+start_intro(struct cn_node *node)
+{
+	struct intro_opts io;
+	char addr[SOCKADDR_STRLEN];
+	int rc;
+
+	memset(&io, 0, sizeof(io));
+	io.addr = node->opts.http_addr;
+	node->intro = intro_new(node->loop, &io);
+	cn_pages_register(node->intro, node);
+	cn_rest_register(node->intro, node);
+	if ((rc = intro_start(node->intro)) != 0) {
+		log_warnx("introspect: cannot listen on %s: %s",
+		    sockaddr_print(
+			(const struct sockaddr *)&io.addr, addr, sizeof(addr)),
+		    strerror(-rc));
+		intro_free(node->intro);
+		node->intro = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 int
 cn_node_start(struct cn_node *node)
 {
 	struct schema_errs errs;
-	char buf[SOCKADDR_STRLEN * 3 + 64];
+	char buf[SOCKADDR_STRLEN * 2 + 64];
 	char a[SOCKADDR_STRLEN], b[SOCKADDR_STRLEN], c[SOCKADDR_STRLEN];
-	const struct sockaddr *x, *g, *h;
+	const struct sockaddr *x, *g;
+	struct sockaddr_storage http;
 	int rc;
 
+	node->started_ms = uv_now(node->loop);
 	if (cn_config_load(node->config, &errs) != 0) {
 		log_warnx("config: %s has %zu error%s; not starting",
 		    cn_config_source(node->config), errs.total,
@@ -113,13 +245,19 @@ cn_node_start(struct cn_node *node)
 		    "cannot install signal handlers: %s", uv_strerror(rc));
 		return rc;
 	}
+	if ((rc = start_intro(node)) != 0)
+		return rc;
+	/* The port actually bound (the option may say 0). */
+	http = node->opts.http_addr;
+	((struct sockaddr_in *)&http)->sin_port =
+	    htons(intro_port(node->intro));
 	x = (const struct sockaddr *)&node->opts.xmpp_addr;
 	g = (const struct sockaddr *)&node->opts.bgp_addr;
-	h = (const struct sockaddr *)&node->opts.http_addr;
-	snprintf(buf, sizeof(buf), "configured xmpp %s, bgp %s, http %s",
-	    sockaddr_print(x, a, sizeof(a)), sockaddr_print(g, b, sizeof(b)),
-	    sockaddr_print(h, c, sizeof(c)));
-	log_info("control node running; nothing is served yet (%s)", buf);
+	snprintf(buf, sizeof(buf), "configured xmpp %s, bgp %s",
+	    sockaddr_print(x, a, sizeof(a)), sockaddr_print(g, b, sizeof(b)));
+	log_info("control node running: introspect on http://%s/ (%s; not "
+		 "served yet)",
+	    sockaddr_print((const struct sockaddr *)&http, c, sizeof(c)), buf);
 	return 0;
 }
 
@@ -134,6 +272,16 @@ node_closed(struct uvx_owner *own)
 		node->stopped_cb(node);
 }
 
+/* The node's own handles go after the server's. */
+static void
+intro_stopped(struct intro *in, void *arg)
+{
+	struct cn_node *node = arg;
+
+	(void)in;
+	uvx_owner_close(&node->own, node_closed);
+}
+
 void
 cn_node_stop(struct cn_node *node, cn_node_stopped_cb cb)
 {
@@ -141,7 +289,10 @@ cn_node_stop(struct cn_node *node, cn_node_stopped_cb cb)
 		return;
 	node->stopping = true;
 	node->stopped_cb = cb;
-	uvx_owner_close(&node->own, node_closed);
+	if (node->intro != NULL)
+		intro_stop(node->intro, intro_stopped, node);
+	else
+		uvx_owner_close(&node->own, node_closed);
 }
 
 void
@@ -151,6 +302,10 @@ cn_node_free(struct cn_node *node)
 		return;
 	if (node->own.nopen != 0)
 		fatalx("%s: %u handles still open", __func__, node->own.nopen);
+	intro_free(node->intro);
+	ri_mgr_free(node->ri);
+	cn_mirrors_fini(&node->mirrors);
 	cn_config_free(node->config);
+	free(node->name);
 	free(node);
 }

@@ -317,9 +317,17 @@ struct schema_err {
 	char element[64]; /* element at fault, "" when none */
 	char reason[384]; /* what is wrong */
 };
+/* What kind of failure a load or an edit had (REST maps it to a status). */
+enum schema_fail {
+	SCHEMA_FAIL_NONE,
+	SCHEMA_FAIL_DOCUMENT,  /* the text is not a valid document (400) */
+	SCHEMA_FAIL_CONFLICT,  /* valid, but the result is inconsistent (409) */
+	SCHEMA_FAIL_NOT_FOUND, /* an edit names an object there is none of */
+};
 struct schema_errs {
-	size_t n;     /* kept in err[] */
-	size_t total; /* found, >= n */
+	size_t n;              /* kept in err[] */
+	size_t total;          /* found, >= n */
+	enum schema_fail fail; /* set with the first error */
 	struct schema_err err[SCHEMA_ERR_MAX];
 };
 
@@ -339,6 +347,22 @@ struct schema_config *schema_config_load_file(
     const char *path, struct schema_errs *errs);
 struct schema_config *schema_config_load_mem(
     const char *source, const char *xml, size_t len, struct schema_errs *errs);
+
+/*
+ * Edits (REST): a new generation from base with the objects of a
+ * document added or replacing same-named ones.  The document is a
+ * <config> or one object element; with type/name given (NULL: any), it
+ * must be exactly that one object.  *created and *replaced count the
+ * document's objects that were new and that replaced one.  Returns +1
+ * ref, or NULL with errs (errs->fail says which kind).
+ */
+struct schema_config *schema_config_put(const struct schema_config *base,
+    const char *source, const char *xml, size_t len, const char *type,
+    const char *name, size_t *created, size_t *replaced,
+    struct schema_errs *errs);
+/* A new generation from base without one object; NULL with errs. */
+struct schema_config *schema_config_delete(const struct schema_config *base,
+    enum schema_type type, const char *name, struct schema_errs *errs);
 
 /* schema_config.c */
 void schema_config_ref(struct schema_config *cfg);

@@ -238,6 +238,9 @@ schema__config_build(struct schema_objv *ov, struct schema_errs *errs)
 	ov->v = NULL;
 	ov->n = ov->cap = 0;
 
+	/* From here on, errors are about the objects together. */
+	if (errs->fail == SCHEMA_FAIL_NONE)
+		errs->fail = SCHEMA_FAIL_CONFLICT;
 	for (t = 0; t < SCHEMA_TYPE_MAX; t++) {
 		qsort(cfg->objs[t], cfg->n[t], sizeof(*cfg->objs[t]), obj_cmp);
 		for (i = 1; i < cfg->n[t]; i++) {
@@ -264,6 +267,7 @@ schema__config_build(struct schema_objv *ov, struct schema_errs *errs)
 		config_free(cfg);
 		return NULL;
 	}
+	errs->fail = SCHEMA_FAIL_NONE;
 	return cfg;
 }
 
@@ -410,4 +414,92 @@ schema_config_diff(const struct schema_config *old,
 		}
 	}
 	return calls;
+}
+
+/* Every object of base but (type, name) into ov, each +1 ref. */
+static void
+objv_from(struct schema_objv *ov, const struct schema_config *base,
+    enum schema_type skip_type, const char *skip_name)
+{
+	struct schema_obj *obj;
+	size_t i;
+	unsigned t;
+
+	for (t = 0; t < SCHEMA_TYPE_MAX; t++) {
+		for (i = 0; i < base->n[t]; i++) {
+			obj = base->objs[t][i];
+			if (t == skip_type && skip_name != NULL &&
+			    strcmp(obj->name, skip_name) == 0)
+				continue;
+			schema__obj_ref(obj);
+			schema__objv_push(ov, obj);
+		}
+	}
+}
+
+static int
+type_name_cmp(const void *a, const void *b)
+{
+	const struct schema_obj *x = *(const struct schema_obj *const *)a;
+	const struct schema_obj *y = *(const struct schema_obj *const *)b;
+
+	if (x->type != y->type)
+		return (x->type > y->type) - (x->type < y->type);
+	return strcmp(x->name, y->name);
+}
+
+struct schema_config *
+schema__config_put(const struct schema_config *base, struct schema_objv *docv,
+    size_t *created, size_t *replaced, struct schema_errs *errs)
+{
+	struct schema_objv ov = {0};
+	struct schema_obj **sorted, *old;
+	size_t i, j;
+	unsigned t;
+
+	*created = *replaced = 0;
+	/* The document's objects sorted, to find what they replace. */
+	sorted = xcalloc(docv->n + 1, sizeof(*sorted));
+	if (docv->n > 0)
+		memcpy(sorted, docv->v, docv->n * sizeof(*sorted));
+	qsort(sorted, docv->n, sizeof(*sorted), type_name_cmp);
+	for (t = 0; t < SCHEMA_TYPE_MAX; t++) {
+		for (i = 0; i < base->n[t]; i++) {
+			old = base->objs[t][i];
+			if (bsearch(&old, sorted, docv->n, sizeof(*sorted),
+				type_name_cmp) != NULL)
+				continue;
+			schema__obj_ref(old);
+			schema__objv_push(&ov, old);
+		}
+	}
+	free(sorted);
+	for (j = 0; j < docv->n; j++) {
+		if (schema_config_lookup(
+			base, docv->v[j]->type, docv->v[j]->name) == NULL)
+			(*created)++;
+		schema__objv_push(&ov, docv->v[j]);
+	}
+	/* The document's refs moved to ov. */
+	free(docv->v);
+	docv->v = NULL;
+	docv->n = docv->cap = 0;
+	return schema__config_build(&ov, errs);
+}
+
+struct schema_config *
+schema_config_delete(const struct schema_config *base, enum schema_type type,
+    const char *name, struct schema_errs *errs)
+{
+	struct schema_objv ov = {0};
+
+	schema_errs_init(errs);
+	if (schema_config_lookup(base, type, name) == NULL) {
+		schema_errs_add(errs, "REST", 0, schema_type_name(type),
+		    "no %s named '%s'", schema_type_name(type), name);
+		errs->fail = SCHEMA_FAIL_NOT_FOUND;
+		return NULL;
+	}
+	objv_from(&ov, base, type, name);
+	return schema__config_build(&ov, errs);
 }

@@ -17,6 +17,7 @@ schema_errs_init(struct schema_errs *errs)
 {
 	errs->n = 0;
 	errs->total = 0;
+	errs->fail = SCHEMA_FAIL_NONE;
 }
 
 void
@@ -28,6 +29,8 @@ schema_errs_add(struct schema_errs *errs, const char *source, unsigned line,
 	size_t len, i;
 
 	errs->total++;
+	if (errs->fail == SCHEMA_FAIL_NONE)
+		errs->fail = SCHEMA_FAIL_DOCUMENT;
 	if (errs->n < SCHEMA_ERR_MAX)
 		e = &errs->err[errs->n++];
 	else {

@@ -64,6 +64,14 @@ void schema__objv_fini(struct schema_objv *ov);
 struct schema_config *schema__config_build(
     struct schema_objv *ov, struct schema_errs *errs);
 
+/*
+ * base's objects, less those the document's objects replace, plus the
+ * document's (docv's refs are taken), built into a generation.
+ */
+struct schema_config *schema__config_put(const struct schema_config *base,
+    struct schema_objv *docv, size_t *created, size_t *replaced,
+    struct schema_errs *errs);
+
 /* schema_parse.c */
 /*
  * Typed objects from a validated document whose root is <config> or one

@@ -313,3 +313,60 @@ done:
 	close(fd);
 	return cfg;
 }
+
+struct schema_config *
+schema_config_put(const struct schema_config *base, const char *source,
+    const char *xml, size_t len, const char *type, const char *name,
+    size_t *created, size_t *replaced, struct schema_errs *errs)
+{
+	struct schema_objv ov = {0};
+	const xmlNode *root;
+	xmlDocPtr doc;
+	size_t i, j;
+	int rc;
+
+	schema_errs_init(errs);
+	*created = *replaced = 0;
+	doc = read_doc(source, xml, len, errs);
+	if (doc == NULL)
+		return NULL;
+	root = xmlDocGetRootElement(doc);
+	if (type != NULL &&
+	    (root == NULL || strcmp((const char *)root->name, type) != 0)) {
+		schema_errs_add(errs, source,
+		    root ? (unsigned)xmlGetLineNo(root) : 0,
+		    root ? (const char *)root->name : "",
+		    "the document must be one <%s> element", type);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	rc = schema__parse_doc(doc, source, &ov, errs);
+	xmlFreeDoc(doc);
+	if (rc == 0 && name != NULL &&
+	    (ov.n != 1 || strcmp(ov.v[0]->name, name) != 0)) {
+		schema_errs_add(errs, source, ov.n > 0 ? ov.v[0]->line : 0,
+		    type != NULL ? type : "",
+		    "the object is named '%s', the "
+		    "request names '%s'",
+		    ov.n > 0 ? ov.v[0]->name : "", name);
+		rc = -EINVAL;
+	}
+	/* Two objects of the same type and name in one document. */
+	for (i = 0; rc == 0 && i < ov.n; i++)
+		for (j = i + 1; j < ov.n; j++)
+			if (ov.v[i]->type == ov.v[j]->type &&
+			    strcmp(ov.v[i]->name, ov.v[j]->name) == 0) {
+				schema_errs_add(errs, source, ov.v[j]->line,
+				    schema_type_name(ov.v[j]->type),
+				    "duplicate %s '%s' (first at line %u)",
+				    schema_type_name(ov.v[j]->type),
+				    ov.v[j]->name, ov.v[i]->line);
+				rc = -EINVAL;
+			}
+	if (rc != 0) {
+		schema_errs_sort(errs);
+		schema__objv_fini(&ov);
+		return NULL;
+	}
+	return schema__config_put(base, &ov, created, replaced, errs);
+}

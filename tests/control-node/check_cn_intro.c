@@ -97,9 +97,10 @@ gone_cb(const struct intro_req *req, struct page *page, void *arg)
 }
 
 static void
-on_stopped(struct intro *i)
+on_stopped(struct intro *i, void *arg)
 {
 	ck_assert_ptr_eq(i, in);
+	ck_assert_ptr_eq(arg, &stopped);
 	stopped = true;
 }
 
@@ -298,7 +299,7 @@ finish_run(void)
 	max_gap_ns = MAX(max_gap_ns, now - last_tick_ns);
 	uv_close((uv_handle_t *)&from_child, NULL);
 	uv_close((uv_handle_t *)&tick, NULL);
-	intro_stop(in, on_stopped);
+	intro_stop(in, on_stopped, &stopped);
 }
 
 static void
@@ -313,7 +314,7 @@ read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	/* A child may ask for the server to stop under it. */
 	if (!stop_asked && memmem(report.data, report.len, "stop-now", 8)) {
 		stop_asked = true;
-		intro_stop(in, on_stopped);
+		intro_stop(in, on_stopped, &stopped);
 	}
 }
 
@@ -928,8 +929,8 @@ START_TEST(stop_unstarted)
 
 	memset(&opts, 0, sizeof(opts)); /* defaults: 127.0.0.1:8083 */
 	in = intro_new(&loop, &opts);
-	intro_stop(in, on_stopped);
-	intro_stop(in, on_stopped); /* a second stop is a no-op */
+	intro_stop(in, on_stopped, &stopped);
+	intro_stop(in, on_stopped, &stopped); /* a second stop is a no-op */
 	ck_assert(stopped);
 	ck_assert_int_eq(uv_run(&loop, UV_RUN_DEFAULT), 0);
 	intro_free(in);
@@ -950,8 +951,8 @@ START_TEST(port_in_use)
 	second = intro_new(&loop, &opts);
 	ck_assert_int_lt(intro_start(second), 0);
 	ck_assert_uint_eq(intro_port(second), 0);
-	intro_stop(second, NULL);
-	intro_stop(in, on_stopped);
+	intro_stop(second, NULL, NULL);
+	intro_stop(in, on_stopped, &stopped);
 	ck_assert_int_eq(intro_start(in), -EINVAL); /* stopped for good */
 	ck_assert_int_eq(uv_run(&loop, UV_RUN_DEFAULT), 0);
 	ck_assert(stopped);

@@ -12,5 +12,8 @@ Suite *cn_node_suite(void);
 Suite *cn_rtkey_suite(void);
 Suite *cn_attr_suite(void);
 Suite *cn_page_suite(void);
+Suite *cn_rt_suite(void);
+Suite *cn_ri_suite(void);
+Suite *cn_mirror_suite(void);
 
 #endif /* SDN_TESTS_CN_SUITES_H */

@@ -494,7 +494,10 @@ mirrors_page(const struct intro_req *req, struct page *p, void *arg)
 		page_str(p, r->ri);
 		page_str(p, r->vn);
 		page_str(p, r->vrouter);
-		page_str(p, mode_text(&r->mode, mode, sizeof(mode)));
+		page_str(p,
+		    r->kind == CN_MIRROR_TAP_SERVICE
+			? (r->enabled ? "tap, enabled" : "tap, disabled")
+			: mode_text(&r->mode, mode, sizeof(mode)));
 		page_str(p, r->reason);
 	}
 }

@@ -2,6 +2,7 @@
 #   plan N; ok COND "name"; pass "name"; fail "name"; skip "name" "why";
 #   need_root "why"  (skips the whole file loudly when not root)
 #   diag "text"; done_testing
+#   wait_for FILE PATTERN, wait_gone PID: bounded waits (10 s)
 # Every helper counts; done_testing prints the plan when none was given.
 _tap_n=0
 _tap_failed=0
@@ -31,4 +32,27 @@ need_root() {
 done_testing() {
 	[ "$_tap_planned" -eq 0 ] && echo "1..$_tap_n"
 	[ "$_tap_failed" -eq 0 ]
+}
+
+# wait_for FILE PATTERN: up to 10 s for PATTERN to appear in FILE.
+wait_for() {
+	_tap_i=0
+	while [ $_tap_i -lt 100 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		_tap_i=$((_tap_i + 1))
+	done
+	echo "# timed out waiting for '$2' in $1" >&2
+	return 1
+}
+
+# wait_gone PID: up to 10 s for the process to exit.
+wait_gone() {
+	_tap_i=0
+	while [ $_tap_i -lt 100 ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+		_tap_i=$((_tap_i + 1))
+	done
+	return 1
 }

@@ -12,6 +12,7 @@
 #include <check.h>
 
 #include "common/common.h"
+#include "schema/schema.h"
 
 const char *
 test_srcpath(const char *rel)
@@ -111,4 +112,20 @@ test_free_list(char **names)
 	for (i = 0; names[i] != NULL; i++)
 		free(names[i]);
 	free(names);
+}
+
+struct schema_config *
+test_config(const char *xml)
+{
+	struct schema_errs errs;
+	struct schema_config *cfg;
+	char buf[768];
+	size_t i;
+
+	cfg = schema_config_load_mem("test.xml", xml, strlen(xml), &errs);
+	for (i = 0; cfg == NULL && i < errs.n; i++)
+		fprintf(stderr, "%s\n",
+		    schema_err_print(&errs.err[i], buf, sizeof(buf)));
+	ck_assert_msg(cfg != NULL, "config did not load");
+	return cfg;
 }

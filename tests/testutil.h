@@ -16,6 +16,10 @@ char *test_read_file(const char *path, size_t *len);
 void test_write_file(const char *path, const char *text);
 /* Creates an empty /tmp/mirador-<what>-XXXXXX file; its name into path. */
 void test_tmpfile(const char *what, char *path, size_t len);
+struct schema_config;
+/* A generation from XML text (source "test.xml"), +1 ref; on errors
+ * prints each to stderr and fails the test. */
+struct schema_config *test_config(const char *xml);
 /* Sorted names of the files in dir ending in suffix; NULL-terminated. */
 char **test_list_dir(const char *dir, const char *suffix, size_t *n);
 void test_free_list(char **names);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tests/control-node/suites.h"
+#include "tests/testutil.h"
 
 static struct cn_mirrors mirrors;
 static struct schema_config *cfg;
@@ -36,9 +37,7 @@ teardown(void)
 static void
 resolve(int n_dpi, const char *more)
 {
-	struct schema_errs errs;
-	char *xml, *ifs = xstrdup(""), *tmp, buf[512];
-	size_t i;
+	char *xml, *ifs = xstrdup(""), *tmp;
 	int k;
 
 	for (k = 0; k < n_dpi; k++) {
@@ -72,11 +71,7 @@ resolve(int n_dpi, const char *more)
 			"</mirror-destination>%s%s</config>",
 	    ifs, more);
 	schema_config_unref(cfg);
-	cfg = schema_config_load_mem("test.xml", xml, strlen(xml), &errs);
-	for (i = 0; cfg == NULL && i < errs.n; i++)
-		fprintf(stderr, "%s\n",
-		    schema_err_print(&errs.err[i], buf, sizeof(buf)));
-	ck_assert_ptr_nonnull(cfg);
+	cfg = test_config(xml);
 	cn_mirrors_resolve(&mirrors, cfg);
 	free(xml);
 	free(ifs);

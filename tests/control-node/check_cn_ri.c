@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tests/control-node/suites.h"
+#include "tests/testutil.h"
 
 #define RED  "default-domain:demo:red:red"
 #define BLUE "default-domain:demo:blue:blue"
@@ -54,16 +55,10 @@ static void
 apply(const char *objects)
 {
 	struct schema_config *cfg;
-	struct schema_errs errs;
-	char *xml, buf[512];
-	size_t i;
+	char *xml;
 
 	xml = xasprintf("<config>%s</config>", objects);
-	cfg = schema_config_load_mem("test.xml", xml, strlen(xml), &errs);
-	for (i = 0; cfg == NULL && i < errs.n; i++)
-		fprintf(stderr, "%s\n",
-		    schema_err_print(&errs.err[i], buf, sizeof(buf)));
-	ck_assert_ptr_nonnull(cfg);
+	cfg = test_config(xml);
 	cn_mirrors_resolve(&mirrors, cfg);
 	ri_mgr_apply(mgr, cfg, &mirrors, 64512, ROUTER_ID);
 	schema_config_unref(cfg);

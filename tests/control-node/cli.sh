@@ -16,28 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for FILE PATTERN: up to 10 s for PATTERN to appear in FILE.
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "# timed out waiting for '$2' in $1" >&2
-	return 1
-}
 
-# wait_gone PID: up to 10 s for the process to exit.
-wait_gone() {
-	i=0
-	while [ $i -lt 100 ]; do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 # status CMD...: runs it, prints its exit status.
 status() {

@@ -15,22 +15,6 @@
 #include "tests/schema/suites.h"
 #include "tests/testutil.h"
 
-static struct schema_config *
-load(const char *xml)
-{
-	struct schema_errs errs;
-	struct schema_config *cfg;
-	char buf[768];
-	size_t i;
-
-	cfg = schema_config_load_mem("test.xml", xml, strlen(xml), &errs);
-	for (i = 0; cfg == NULL && i < errs.n; i++)
-		fprintf(stderr, "%s\n",
-		    schema_err_print(&errs.err[i], buf, sizeof(buf)));
-	ck_assert_msg(cfg != NULL, "config did not load");
-	return cfg;
-}
-
 static const struct schema_vn *
 vn(const struct schema_config *cfg, const char *name)
 {
@@ -43,12 +27,12 @@ vn(const struct schema_config *cfg, const char *name)
 
 START_TEST(lookup_and_order)
 {
-	struct schema_config *cfg =
-	    load("<config>"
-		 "<virtual-network name='c'/><virtual-network name='a'/>"
-		 "<virtual-network name='b'/>"
-		 "<virtual-router name='r'><ip-address>127.0.0.5</ip-address>"
-		 "</virtual-router></config>");
+	struct schema_config *cfg = test_config(
+	    "<config>"
+	    "<virtual-network name='c'/><virtual-network name='a'/>"
+	    "<virtual-network name='b'/>"
+	    "<virtual-router name='r'><ip-address>127.0.0.5</ip-address>"
+	    "</virtual-router></config>");
 
 	ck_assert_uint_eq(schema_config_count(cfg, SCHEMA_VIRTUAL_NETWORK), 3);
 	ck_assert_uint_eq(schema_config_count(cfg, SCHEMA_VIRTUAL_ROUTER), 1);
@@ -90,7 +74,7 @@ END_TEST
 
 START_TEST(global_defaults)
 {
-	struct schema_config *cfg = load("<config/>");
+	struct schema_config *cfg = test_config("<config/>");
 	const struct schema_global *g = schema_config_global(cfg);
 
 	ck_assert_uint_eq(g->asn, 64512);
@@ -101,9 +85,9 @@ START_TEST(global_defaults)
 	ck_assert_str_eq(g->obj.name, "default-global-system-config");
 	schema_config_unref(cfg);
 
-	cfg = load("<config><global-system-config>"
-		   "<autonomous-system>65000</autonomous-system>"
-		   "</global-system-config></config>");
+	cfg = test_config("<config><global-system-config>"
+			  "<autonomous-system>65000</autonomous-system>"
+			  "</global-system-config></config>");
 	g = schema_config_global(cfg);
 	ck_assert_uint_eq(g->asn, 65000);
 	ck_assert_uint_eq(g->gr.restart_time, 300);
@@ -115,7 +99,7 @@ END_TEST
 
 START_TEST(effective_values)
 {
-	struct schema_config *cfg = load(
+	struct schema_config *cfg = test_config(
 	    "<config><global-system-config>"
 	    "<autonomous-system>65001</autonomous-system>"
 	    "</global-system-config>"
@@ -164,7 +148,7 @@ START_TEST(network_id_allocation)
 			  "<virtual-network name='w'><network-id>3</network-id>"
 			  "</virtual-network>"
 			  "<virtual-network name='v'/></config>";
-	struct schema_config *cfg = load(xml), *again = load(xml);
+	struct schema_config *cfg = test_config(xml), *again = test_config(xml);
 
 	ck_assert_uint_eq(vn(cfg, "x")->network_id, 1);
 	ck_assert_uint_eq(vn(cfg, "z")->network_id, 2);
@@ -188,7 +172,7 @@ START_TEST(derived_mac)
 			  "<virtual-machine-interface name='i2'>"
 			  "<virtual-network>n</virtual-network>"
 			  "</virtual-machine-interface></config>";
-	struct schema_config *a = load(xml), *b = load(xml);
+	struct schema_config *a = test_config(xml), *b = test_config(xml);
 	const struct schema_vmi *a1, *a2, *b1;
 
 	a1 = (const struct schema_vmi *)schema_config_lookup(
@@ -231,27 +215,27 @@ record(enum schema_change change, const struct schema_obj *old,
 
 START_TEST(diff)
 {
-	struct schema_config *a =
-	    load("<config>"
-		 "<virtual-network name='keep'><network-id>1</network-id>"
-		 "</virtual-network>"
-		 "<virtual-network name='gone'><network-id>2</network-id>"
-		 "</virtual-network>"
-		 "<virtual-network name='edit'><network-id>3</network-id>"
-		 "</virtual-network>"
-		 "<virtual-router name='r'><ip-address>127.0.0.5</ip-address>"
-		 "</virtual-router></config>");
-	struct schema_config *b =
-	    load("<config>"
-		 "<virtual-router name='r'><ip-address>127.0.0.5</ip-address>"
-		 "</virtual-router>"
-		 "<virtual-network name='new'><network-id>4</network-id>"
-		 "</virtual-network>"
-		 "<virtual-network name='edit'><network-id>3</network-id>"
-		 "<mirror-destination>true</mirror-destination>"
-		 "</virtual-network>"
-		 "<virtual-network name='keep'><network-id>1</network-id>"
-		 "</virtual-network></config>");
+	struct schema_config *a = test_config(
+	    "<config>"
+	    "<virtual-network name='keep'><network-id>1</network-id>"
+	    "</virtual-network>"
+	    "<virtual-network name='gone'><network-id>2</network-id>"
+	    "</virtual-network>"
+	    "<virtual-network name='edit'><network-id>3</network-id>"
+	    "</virtual-network>"
+	    "<virtual-router name='r'><ip-address>127.0.0.5</ip-address>"
+	    "</virtual-router></config>");
+	struct schema_config *b = test_config(
+	    "<config>"
+	    "<virtual-router name='r'><ip-address>127.0.0.5</ip-address>"
+	    "</virtual-router>"
+	    "<virtual-network name='new'><network-id>4</network-id>"
+	    "</virtual-network>"
+	    "<virtual-network name='edit'><network-id>3</network-id>"
+	    "<mirror-destination>true</mirror-destination>"
+	    "</virtual-network>"
+	    "<virtual-network name='keep'><network-id>1</network-id>"
+	    "</virtual-network></config>");
 	struct seen s = {.len = 0};
 
 	ck_assert_uint_eq(schema_config_diff(a, b, record, &s), 3);
@@ -281,8 +265,9 @@ END_TEST
 
 START_TEST(refcount)
 {
-	struct schema_config *cfg = load("<config><virtual-network name='a'/>"
-					 "</config>");
+	struct schema_config *cfg =
+	    test_config("<config><virtual-network name='a'/>"
+			"</config>");
 	const struct schema_obj *o;
 
 	schema_config_ref(cfg);

@@ -199,7 +199,6 @@ struct rquery {
 	size_t offset, limit;
 	struct rmatch *v;
 	size_t n, cap;
-	bool truncated; /* too many to sort */
 };
 
 static int

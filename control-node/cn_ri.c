@@ -59,6 +59,7 @@ struct wants {
 };
 
 struct ri_mgr {
+	struct ri *master;   /* also in v */
 	struct wants *wants; /* scratch of repl_primary */
 	struct ri **v;       /* live instances, name order */
 	size_t n;
@@ -221,7 +222,7 @@ ri_mgr_new(void)
 
 	m->wants = xcalloc(1, sizeof(*m->wants));
 	m->v = xcalloc(1, sizeof(*m->v));
-	m->v[0] = ri_new(m, RI_MASTER_NAME, true);
+	m->v[0] = m->master = ri_new(m, RI_MASTER_NAME, true);
 	m->n = 1;
 	return m;
 }
@@ -270,12 +271,7 @@ ri_mgr_free(struct ri_mgr *m)
 struct ri *
 ri_mgr_master(const struct ri_mgr *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		if (m->v[i]->master)
-			return m->v[i];
-	fatalx("%s: no master instance", __func__);
+	return m->master;
 }
 
 static int

@@ -21,15 +21,15 @@
 #include "control-node/cn.h"
 
 /* Wire sizes (RFC 4271 4.1, RFC 8654). */
-#define BGP_HDR_LEN	    19
-#define BGP_MAX_LEN	    4096  /* without the extended message cap */
-#define BGP_EXT_MAX_LEN	    65535 /* with it */
-#define BGP_MARKER_LEN	    16
-#define BGP_VERSION	    4
-#define BGP_PORT	    179
-#define BGP_MIN_HOLD	    3     /* a hold time is 0 or at least this */
-#define BGP_SHUTDOWN_MAX    255   /* RFC 9003 shutdown text bytes */
-#define BGP_AS_TRANS	    23456 /* RFC 6793 */
+#define BGP_HDR_LEN      19
+#define BGP_MAX_LEN      4096  /* without the extended message cap */
+#define BGP_EXT_MAX_LEN  65535 /* with it */
+#define BGP_MARKER_LEN   16
+#define BGP_VERSION      4
+#define BGP_PORT         179
+#define BGP_MIN_HOLD     3     /* a hold time is 0 or at least this */
+#define BGP_SHUTDOWN_MAX 255   /* RFC 9003 shutdown text bytes */
+#define BGP_AS_TRANS     23456 /* RFC 6793 */
 
 enum bgp_msg_type {
 	BGP_MSG_OPEN = 1,
@@ -41,22 +41,22 @@ enum bgp_msg_type {
 
 /* NOTIFICATION error codes and the subcodes we send (RFC 4271 4.5). */
 enum bgp_err_code {
-	BGP_ERR_HEADER = 1,	   /* 1 sync, 2 bad length, 3 bad type */
-	BGP_ERR_OPEN = 2,	   /* 1 version, 2 peer AS, 3 BGP id, 4 opt
+	BGP_ERR_HEADER = 1, /* 1 sync, 2 bad length, 3 bad type */
+	BGP_ERR_OPEN = 2,   /* 1 version, 2 peer AS, 3 BGP id, 4 opt
 				    * param, 6 hold time, 7 capability */
-	BGP_ERR_UPDATE = 3,	   /* 1 attr list, 2 unknown well-known,
+	BGP_ERR_UPDATE = 3, /* 1 attr list, 2 unknown well-known,
 				    * 3 missing well-known, 4 flags, 5 length,
 				    * 6 origin, 8 next hop, 9 optional, 10 NLRI,
 				    * 11 AS path */
 	BGP_ERR_HOLD = 4,
-	BGP_ERR_FSM = 5,	   /* RFC 6608: 1 OpenSent, 2 OpenConfirm,
+	BGP_ERR_FSM = 5,           /* RFC 6608: 1 OpenSent, 2 OpenConfirm,
 				    * 3 Established */
-	BGP_ERR_CEASE = 6,	   /* RFC 4486: 1 max prefixes, 2 shutdown,
+	BGP_ERR_CEASE = 6,         /* RFC 4486: 1 max prefixes, 2 shutdown,
 				    * 3 deconfigured, 4 reset, 5 rejected,
 				    * 6 config change, 7 collision, 8 resources,
 				    * 9 hard reset (RFC 8538) */
 	BGP_ERR_ROUTE_REFRESH = 7, /* RFC 7313: 1 bad length */
-	BGP_ERR_SEND_HOLD = 8,	   /* RFC 9687 */
+	BGP_ERR_SEND_HOLD = 8,     /* RFC 9687 */
 };
 
 /*
@@ -66,20 +66,20 @@ enum bgp_err_code {
  */
 #define BGP_ERR_DATA_MAX 64
 struct bgp_err {
-	uint8_t code, subcode;	       /* NOTIFICATION code/subcode */
-	size_t off;		       /* byte offset of the fault in input */
+	uint8_t code, subcode;          /* NOTIFICATION code/subcode */
+	size_t off;                     /* byte offset of the fault in input */
 	uint8_t data[BGP_ERR_DATA_MAX]; /* NOTIFICATION data */
 	size_t datalen;
-	char reason[128];	       /* for the log, never sent */
+	char reason[128]; /* for the log, never sent */
 };
 
 /* The address families we speak (AFI/SAFI). */
 enum bgp_af {
-	BGP_AF_INET,	  /* 1/1 */
+	BGP_AF_INET,      /* 1/1 */
 	BGP_AF_INET_VPN,  /* 1/128 */
 	BGP_AF_INET6_VPN, /* 2/128 */
-	BGP_AF_EVPN,	  /* 25/70 */
-	BGP_AF_RTARGET,	  /* 1/132 */
+	BGP_AF_EVPN,      /* 25/70 */
+	BGP_AF_RTARGET,   /* 1/132 */
 	BGP_AF_MAX
 };
 #define BGP_AF_BIT(af) (1u << (af))
@@ -108,31 +108,31 @@ int bgp_frame_header(struct wbuf *w, size_t len, uint8_t type);
 /* bgp_msg.c: OPEN, KEEPALIVE, NOTIFICATION, ROUTE-REFRESH. */
 struct bgp_gr_cap {
 	bool present;
-	bool restarted;	       /* R bit: the speaker has restarted */
+	bool restarted;        /* R bit: the speaker has restarted */
 	bool notification;     /* N bit (RFC 8538) */
 	uint16_t restart_time; /* seconds, 12 bits */
-	uint32_t afs;	       /* BGP_AF_BIT of the families listed */
+	uint32_t afs;          /* BGP_AF_BIT of the families listed */
 	uint32_t forwarding;   /* F bit per family */
 };
 struct bgp_llgr_cap {
 	bool present;
-	uint32_t afs;			/* families listed */
-	uint32_t forwarding;		/* F bit per family */
+	uint32_t afs;                    /* families listed */
+	uint32_t forwarding;             /* F bit per family */
 	uint32_t stale_time[BGP_AF_MAX]; /* seconds, 24 bits */
 };
 #define BGP_OPEN_MAX_UNKNOWN 16
 struct bgp_open {
 	uint8_t version;
-	uint32_t asn;		/* the 4-octet AS when as4, else the field */
+	uint32_t asn; /* the 4-octet AS when as4, else the field */
 	uint16_t hold_time;
-	uint32_t bgp_id;	/* host order */
-	bool as4;		/* 4-octet AS capability (RFC 6793) */
-	uint32_t afs;		/* multiprotocol: families we speak */
-	uint32_t unknown_afs;	/* count of other AFI/SAFIs advertised */
-	bool route_refresh;	/* RFC 2918 */
-	bool enhanced_refresh;	/* RFC 7313 */
-	bool ext_msg;		/* RFC 8654 */
-	struct bgp_gr_cap gr;	/* RFC 4724 */
+	uint32_t bgp_id;          /* host order */
+	bool as4;                 /* 4-octet AS capability (RFC 6793) */
+	uint32_t afs;             /* multiprotocol: families we speak */
+	uint32_t unknown_afs;     /* count of other AFI/SAFIs advertised */
+	bool route_refresh;       /* RFC 2918 */
+	bool enhanced_refresh;    /* RFC 7313 */
+	bool ext_msg;             /* RFC 8654 */
+	struct bgp_gr_cap gr;     /* RFC 4724 */
 	struct bgp_llgr_cap llgr; /* RFC 9494 */
 	uint8_t unknown_caps[BGP_OPEN_MAX_UNKNOWN]; /* codes ignored */
 	size_t nunknown_caps;
@@ -143,8 +143,8 @@ struct bgp_open {
  * extended parameters, version 4, hold time 0 or >= 3, BGP id not 0,
  * AS not 0.  A capability we do not know is listed, not an error.
  */
-int bgp_msg_decode_open(const uint8_t *body, size_t len, struct bgp_open *o,
-    struct bgp_err *err);
+int bgp_msg_decode_open(
+    const uint8_t *body, size_t len, struct bgp_open *o, struct bgp_err *err);
 /* A whole OPEN message (header included) for o. */
 int bgp_msg_encode_open(const struct bgp_open *o, struct wbuf *w);
 int bgp_msg_encode_keepalive(struct wbuf *w);
@@ -161,14 +161,12 @@ struct bgp_notification {
 int bgp_msg_decode_notification(const uint8_t *body, size_t len,
     struct bgp_notification *n, struct bgp_err *err);
 /* data may be NULL; the whole message stays within BGP_MAX_LEN. */
-int bgp_msg_encode_notification(uint8_t code, uint8_t subcode,
-    const void *data, size_t datalen, struct wbuf *w);
+int bgp_msg_encode_notification(uint8_t code, uint8_t subcode, const void *data,
+    size_t datalen, struct wbuf *w);
 /* Cease with a shutdown communication (text cut to BGP_SHUTDOWN_MAX). */
-int bgp_msg_encode_shutdown(uint8_t subcode, const char *text,
-    struct wbuf *w);
+int bgp_msg_encode_shutdown(uint8_t subcode, const char *text, struct wbuf *w);
 /* "Cease/administrative shutdown" etc., for logs. */
-const char *bgp_err_name(uint8_t code, uint8_t subcode, char *buf,
-    size_t len);
+const char *bgp_err_name(uint8_t code, uint8_t subcode, char *buf, size_t len);
 
 enum bgp_refresh_subtype {
 	BGP_REFRESH_NORMAL = 0,
@@ -191,7 +189,7 @@ int bgp_msg_encode_refresh(enum bgp_af af, uint8_t subtype, struct wbuf *w);
 
 /* RFC 7606 outcome of an UPDATE (STYLE.md C5, FRR bgp_attr_parse_ret). */
 enum bgp_outcome {
-	BGP_OK,	      /* use it */
+	BGP_OK,       /* use it */
 	BGP_DISCARD,  /* an attribute was dropped; use the rest */
 	BGP_WITHDRAW, /* treat every NLRI of the UPDATE as withdrawn */
 	BGP_RESET,    /* session reset (returned as -1 with err) */
@@ -199,10 +197,10 @@ enum bgp_outcome {
 
 /* What the decoder must know of the session. */
 struct bgp_session_caps {
-	bool as4;	  /* 4-octet AS negotiated */
-	bool ebgp;	  /* external peer */
-	uint32_t afs;	  /* families negotiated (others: AFI/SAFI error) */
-	size_t max_len;	  /* message size limit */
+	bool as4;       /* 4-octet AS negotiated */
+	bool ebgp;      /* external peer */
+	uint32_t afs;   /* families negotiated (others: AFI/SAFI error) */
+	size_t max_len; /* message size limit */
 };
 
 /*
@@ -215,7 +213,7 @@ struct bgp_session_caps {
  */
 struct bgp_nlri {
 	struct rt_key key;
-	uint32_t label;	 /* see above */
+	uint32_t label;  /* see above */
 	uint32_t label2; /* EVPN type 2 second label field, 0 if absent */
 };
 
@@ -227,19 +225,19 @@ struct bgp_nlri {
  */
 struct bgp_update {
 	enum bgp_outcome outcome; /* BGP_OK, BGP_DISCARD or BGP_WITHDRAW */
-	char reason[160];	  /* why not OK, for the log */
-	struct attr attr;	  /* decoded attributes */
-	bool has_attrs;		  /* any path attribute present */
-	uint64_t seen;		  /* bit per attribute type (< 64) seen */
-	struct buf withdrawn;	  /* IPv4 unicast withdrawn routes */
-	struct buf nlri;	  /* IPv4 unicast NLRI */
-	bool has_reach;		  /* MP_REACH_NLRI */
+	char reason[160];         /* why not OK, for the log */
+	struct attr attr;         /* decoded attributes */
+	bool has_attrs;           /* any path attribute present */
+	uint64_t seen;            /* bit per attribute type (< 64) seen */
+	struct buf withdrawn;     /* IPv4 unicast withdrawn routes */
+	struct buf nlri;          /* IPv4 unicast NLRI */
+	bool has_reach;           /* MP_REACH_NLRI */
 	enum bgp_af reach_af;
 	struct buf reach_nlri;
-	bool has_unreach;	  /* MP_UNREACH_NLRI */
+	bool has_unreach; /* MP_UNREACH_NLRI */
 	enum bgp_af unreach_af;
 	struct buf unreach_nlri;
-	bool eor;		  /* an End-of-RIB marker (RFC 4724 2) */
+	bool eor; /* an End-of-RIB marker (RFC 4724 2) */
 	enum bgp_af eor_af;
 };
 /*
@@ -256,8 +254,8 @@ int bgp_update_decode(const uint8_t *body, size_t len,
  * reach/unreach_nlri for their af).  1 with *n, 0 at the end.  withdraw
  * says the section is a withdraw (RFC 8277 labels 0x800000/0).
  */
-int bgp_nlri_next(enum bgp_af af, struct buf *b, bool withdraw,
-    struct bgp_nlri *n);
+int bgp_nlri_next(
+    enum bgp_af af, struct buf *b, bool withdraw, struct bgp_nlri *n);
 
 /*
  * Encoding UPDATEs: a writer packs as many NLRI as fit one message (of
@@ -265,15 +263,15 @@ int bgp_nlri_next(enum bgp_af af, struct buf *b, bool withdraw,
  * -ENOSPC when the message is full (flush it and start another).
  */
 struct bgp_update_writer {
-	struct wbuf *w;		/* the output (messages are appended) */
+	struct wbuf *w; /* the output (messages are appended) */
 	enum bgp_af af;
-	bool withdraw;		/* MP_UNREACH / withdrawn routes */
-	size_t start;		/* offset of this message in w */
-	size_t nlri_off;	/* where the NLRI section grows */
-	size_t mp_len_off;	/* MP_(UN)REACH length field, or 0 */
-	size_t attrs_len_off;	/* Total Path Attribute Length field */
-	size_t max_len;		/* message limit */
-	unsigned count;		/* NLRI in this message */
+	bool withdraw;        /* MP_UNREACH / withdrawn routes */
+	size_t start;         /* offset of this message in w */
+	size_t nlri_off;      /* where the NLRI section grows */
+	size_t mp_len_off;    /* MP_(UN)REACH length field, or 0 */
+	size_t attrs_len_off; /* Total Path Attribute Length field */
+	size_t max_len;       /* message limit */
+	unsigned count;       /* NLRI in this message */
 };
 /*
  * Starts an UPDATE: for a reach, the attributes of a (encoded for caps:
@@ -285,8 +283,8 @@ struct bgp_update_writer {
 int bgp_update_writer_start(struct bgp_update_writer *uw, struct wbuf *w,
     enum bgp_af af, const struct attr *a, const struct ipaddr *nh,
     const struct bgp_session_caps *caps);
-int bgp_update_writer_add(struct bgp_update_writer *uw,
-    const struct bgp_nlri *n);
+int bgp_update_writer_add(
+    struct bgp_update_writer *uw, const struct bgp_nlri *n);
 /* Closes the message (lengths); an empty one is removed.  0. */
 int bgp_update_writer_finish(struct bgp_update_writer *uw);
 /* An End-of-RIB marker for af. */

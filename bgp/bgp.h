@@ -199,7 +199,7 @@ enum bgp_outcome {
 struct bgp_session_caps {
 	bool as4;       /* 4-octet AS negotiated */
 	bool ebgp;      /* external peer */
-	uint32_t afs;   /* families negotiated (others: AFI/SAFI error) */
+	uint32_t afs;   /* families negotiated (others ignored: discard) */
 	size_t max_len; /* message size limit */
 };
 
@@ -239,6 +239,9 @@ struct bgp_update {
 	struct buf unreach_nlri;
 	bool eor; /* an End-of-RIB marker (RFC 4724 2) */
 	enum bgp_af eor_af;
+	/* The NEXT_HOP attribute (af 0: none), next hop of u->nlri: when
+	 * MP_REACH_NLRI is there too, attr.nexthop is the MP_REACH one. */
+	struct ipaddr inet_nexthop;
 };
 /*
  * Decodes an UPDATE body: structure (U1-U10), every attribute per RFC 7606
@@ -278,11 +281,15 @@ struct bgp_update_writer {
  * AS_PATH in 2-octet form with AS4_PATH when !caps->as4) and next hop nh
  * (MP_REACH, or NEXT_HOP for inet); for a withdraw (a NULL) only the
  * withdraw section.  0, or -ENOSPC when even an empty message does not
- * fit in what is left of the wbuf.
+ * fit in what is left of the wbuf, -EMSGSIZE when it does not fit in
+ * caps->max_len (0: BGP_MAX_LEN), -EINVAL for a next hop the family
+ * cannot carry (nothing is written then).
  */
 int bgp_update_writer_start(struct bgp_update_writer *uw, struct wbuf *w,
     enum bgp_af af, const struct attr *a, const struct ipaddr *nh,
     const struct bgp_session_caps *caps);
+/* 0, -ENOSPC (nothing added), or -EINVAL for an NLRI the family or the
+ * core cannot hold. */
 int bgp_update_writer_add(
     struct bgp_update_writer *uw, const struct bgp_nlri *n);
 /* Closes the message (lengths); an empty one is removed.  0. */

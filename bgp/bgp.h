@@ -300,4 +300,133 @@ int bgp_msg_encode_eor(enum bgp_af af, struct wbuf *w);
 /* bgp_attr.c: one attribute type's name ("ORIGIN"), for logs. */
 const char *bgp_attr_name(uint8_t type);
 
+/*
+ * bgp_fsm.c: the finite state machine of one connection (RFC 4271 8).
+ * Pure like the codec: events in, ops out, no socket and no clock, so a
+ * session layer drives it on libuv and a test drives it with stubs.
+ */
+
+/* FSM states (RFC 4271 8.2.2), per connection. */
+enum bgp_state {
+	BGP_IDLE,
+	BGP_CONNECT,
+	BGP_ACTIVE,
+	BGP_OPENSENT,
+	BGP_OPENCONFIRM,
+	BGP_ESTABLISHED,
+};
+
+/* FSM events: what the connection layer tells the FSM. */
+enum bgp_event {
+	BGP_EV_TCP_UP,            /* connected or accepted: send OPEN */
+	BGP_EV_TCP_DOWN,          /* the peer closed, or an I/O error */
+	BGP_EV_MESSAGE,           /* arg: struct bgp_msg, a whole message */
+	BGP_EV_HOLD_EXPIRED,      /* hold timer */
+	BGP_EV_KEEPALIVE_TIMER,   /* time to send a KEEPALIVE */
+	BGP_EV_SEND_HOLD_EXPIRED, /* RFC 9687: the peer stopped reading */
+	BGP_EV_STOP,              /* arg: struct bgp_err, the Cease to send */
+	BGP_EV_DECODE_ERROR,      /* arg: struct bgp_err from framing */
+};
+
+enum bgp_timer {
+	BGP_TIMER_HOLD,
+	BGP_TIMER_KEEPALIVE,
+	BGP_TIMER_SEND_HOLD,
+	BGP_TIMER_MAX
+};
+
+/* A whole received message, borrowed for the event. */
+struct bgp_msg {
+	uint8_t type;
+	const uint8_t *body; /* after the header */
+	size_t len;
+};
+
+#define BGP_OPEN_HOLD 240 /* hold time while OpenSent (RFC 4271) */
+
+struct bgp_fsm;
+
+/*
+ * What the FSM needs from below (the socket) and above (the peer), so
+ * the FSM is tested with stubs.  send takes a whole message; timer with
+ * secs 0 stops the timer.
+ */
+struct bgp_fsm_ops {
+	void (*send)(struct bgp_fsm *f, const uint8_t *msg, size_t len);
+	void (*close)(struct bgp_fsm *f);
+	void (*timer)(struct bgp_fsm *f, enum bgp_timer t, unsigned secs);
+	/* Our OPEN for this connection. */
+	void (*make_open)(struct bgp_fsm *f, struct bgp_open *o);
+	/* The peer's OPEN: 0 to go on, or -1 with err (AS, id, collision). */
+	int (*check_open)(
+	    struct bgp_fsm *f, const struct bgp_open *o, struct bgp_err *err);
+	void (*established)(struct bgp_fsm *f);
+	/* An UPDATE in Established: 0, or -1 with err to reset. */
+	int (*update)(struct bgp_fsm *f, const uint8_t *body, size_t len,
+	    struct bgp_err *err);
+	void (*refresh)(struct bgp_fsm *f, const struct bgp_refresh *r);
+	/* The connection went down: why (err, NULL for a plain close),
+	 * whether we sent the NOTIFICATION or received it. */
+	void (*down)(struct bgp_fsm *f, const struct bgp_err *err, bool sent,
+	    const struct bgp_notification *rcvd);
+};
+
+/* A connection's protocol state; a session layer embeds it. */
+struct bgp_fsm {
+	const struct bgp_fsm_ops *ops;
+	void *owner; /* the session's (or a test's) */
+	enum bgp_state state;
+	bool outgoing;                /* we connected */
+	struct bgp_open sent_open;    /* what we offered */
+	struct bgp_open rcvd_open;    /* what the peer offered */
+	uint16_t hold_time;           /* negotiated, 0: no keepalives */
+	struct bgp_session_caps caps; /* negotiated, in OpenConfirm on */
+	uint64_t msgs_in, msgs_out;   /* counters */
+};
+void bgp_fsm_init(struct bgp_fsm *f, const struct bgp_fsm_ops *ops, void *owner,
+    bool outgoing);
+/* Drives f with ev (arg per event); may call any op, close included. */
+void bgp_fsm_event(struct bgp_fsm *f, enum bgp_event ev, const void *arg);
+/*
+ * Feeds received bytes: frames whole messages and runs them through the
+ * FSM.  Returns the bytes consumed (the rest is a partial message).
+ * Stops at the first error (the FSM has closed the connection).
+ */
+size_t bgp_fsm_input(struct bgp_fsm *f, const uint8_t *p, size_t len);
+const char *bgp_state_name(enum bgp_state s);
+/* Negotiates the session from both OPENs into f->caps / f->hold_time. */
+void bgp_fsm_negotiate(struct bgp_fsm *f);
+
+/*
+ * bgp_speaker.c: the node's BGP speaker.  Attaches to node (it applies
+ * each configuration generation and stops with the node) and adds the
+ * /bgp-neighbors introspect page.  It listens on the node's --bgp
+ * address, else on its bgp-router's address and port.
+ */
+struct cn_proto *bgp_attach(struct cn_node *node);
+/* What the speaker shows of one neighbor (a /bgp-neighbors row); the
+ * strings are borrowed until the next configuration or stop. */
+struct bgp_neighbor {
+	const char *state; /* "Established", "Active", "Idle (admin-down)" */
+	bool established;
+	uint32_t afs;  /* BGP_AF_BIT of the negotiated families */
+	bool eor_sent; /* End-of-RIB sent for every one of them */
+	bool eor_rcvd; /* ... and received */
+	uint64_t prefixes_in, updates_in, updates_out, flaps;
+	const char *gr_state;   /* "" or the graceful restart phase */
+	const char *last_error; /* "" or why the last session ended */
+};
+/* 0 with *n, or -ENOENT when no neighbor has that name. */
+int bgp_neighbor_get(
+    const struct cn_proto *p, const char *name, struct bgp_neighbor *n);
+/* True while a restart holds our advertisements (RFC 4724 4.1). */
+bool bgp_deferring(const struct cn_proto *p);
+/*
+ * Resets a neighbor's session as an operator would: Cease "administrative
+ * reset" (with RFC 8538 on both sides, both keep the other's routes
+ * stale and the session comes back), or hard, Cease "hard reset": routes
+ * go at once.  0, or -ENOENT.
+ */
+int bgp_neighbor_reset(struct cn_proto *p, const char *name, bool hard);
+
 #endif /* SDN_BGP_H */

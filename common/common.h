@@ -294,6 +294,17 @@ const char *rtarget_print(uint64_t rt, char *buf, size_t len);
 int sockaddr_parse(
     const char *s, uint16_t default_port, struct sockaddr_storage *ss);
 const char *sockaddr_print(const struct sockaddr *sa, char *buf, size_t len);
+/* The address part of an AF_INET/AF_INET6 sockaddr; 0 or -EINVAL. */
+int ipaddr_from_sockaddr(struct ipaddr *ip, const struct sockaddr *sa);
+/* Order by family, address, then port; 0 when equal. */
+int sockaddr_cmp(const struct sockaddr *a, const struct sockaddr *b);
+/* The port (host order) of an AF_INET/AF_INET6 sockaddr, else 0. */
+uint16_t sockaddr_port(const struct sockaddr *sa);
+/* True for 0.0.0.0, ::, and an address of no family. */
+bool ipaddr_is_unspecified(const struct ipaddr *ip);
+/* ip and port as a sockaddr (zeroed first); 0 or -EINVAL. */
+int sockaddr_from_ipaddr(
+    struct sockaddr_storage *ss, const struct ipaddr *ip, uint16_t port);
 
 /*
  * uvx.c: libuv handle ownership (knot-resolver session2).  An owner embeds

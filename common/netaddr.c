@@ -494,3 +494,88 @@ sockaddr_print(const struct sockaddr *sa, char *buf, size_t len)
 		return na_printf(buf, len, "%s:%u", addr, ntohs(sin->sin_port));
 	return na_printf(buf, len, "[%s]:%u", addr, ntohs(sin6->sin6_port));
 }
+
+int
+ipaddr_from_sockaddr(struct ipaddr *ip, const struct sockaddr *sa)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (sa->sa_family == AF_INET) {
+		ip->af = AF_INET;
+		ip->u.v4 =
+		    ((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		ip->af = AF_INET6;
+		ip->u.v6 =
+		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int
+sockaddr_from_ipaddr(
+    struct sockaddr_storage *ss, const struct ipaddr *ip, uint16_t port)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (ip->af == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_addr = ip->u.v4;
+		sin->sin_port = htons(port);
+		return 0;
+	}
+	if (ip->af == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = ip->u.v6;
+		sin6->sin6_port = htons(port);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+uint16_t
+sockaddr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(
+		    ((const struct sockaddr_in *)(const void *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(
+		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+	return 0;
+}
+
+int
+sockaddr_cmp(const struct sockaddr *a, const struct sockaddr *b)
+{
+	struct ipaddr x, y;
+	uint16_t px, py;
+	int c;
+
+	if (a->sa_family != b->sa_family)
+		return a->sa_family < b->sa_family ? -1 : 1;
+	if (ipaddr_from_sockaddr(&x, a) != 0 ||
+	    ipaddr_from_sockaddr(&y, b) != 0)
+		return 0;
+	if ((c = ipaddr_cmp(&x, &y)) != 0)
+		return c;
+	px = sockaddr_port(a);
+	py = sockaddr_port(b);
+	return (px > py) - (px < py);
+}
+
+bool
+ipaddr_is_unspecified(const struct ipaddr *ip)
+{
+	static const uint8_t zero[16];
+
+	if (ip->af == AF_INET)
+		return ip->u.v4.s_addr == 0;
+	if (ip->af == AF_INET6)
+		return memcmp(ip->u.b, zero, sizeof(zero)) == 0;
+	return true;
+}

@@ -22,14 +22,13 @@ struct cn_mirrors;
 
 /* Default listen addresses (DESIGN.md section 1). */
 #define CN_DEFAULT_XMPP "0.0.0.0:5269"
-#define CN_DEFAULT_BGP  "0.0.0.0:179"
 #define CN_DEFAULT_HTTP "127.0.0.1:8083"
 
 struct cn_options {
 	const char *config_path;           /* NULL: the embedded default */
 	const char *name;                  /* this node's bgp-router, or NULL */
 	struct sockaddr_storage xmpp_addr; /* agents (XMPP) */
-	struct sockaddr_storage bgp_addr;  /* BGP peers */
+	struct sockaddr_storage bgp_addr;  /* BGP; family 0: the bgp-router's */
 	struct sockaddr_storage http_addr; /* REST introspect */
 };
 
@@ -103,6 +102,33 @@ struct intro *cn_node_intro(const struct cn_node *node);
 uint64_t cn_node_uptime(const struct cn_node *node);
 uint32_t cn_node_asn(const struct cn_node *node);
 uint32_t cn_node_router_id(const struct cn_node *node);
+
+/*
+ * Protocols (BGP, XMPP) attach to the node: each new configuration
+ * generation is applied to them after the routing instances, and the
+ * node's stop stops them (asynchronously) before its own handles go.
+ * The node owns an added protocol and frees it with itself.
+ */
+struct cn_proto;
+typedef void (*cn_proto_done_cb)(struct cn_proto *p);
+struct cn_proto_ops {
+	const char *name;
+	void (*apply)(struct cn_proto *p, const struct schema_config *cfg);
+	/* Close every handle, then done(p). */
+	void (*stop)(struct cn_proto *p, cn_proto_done_cb done);
+	void (*free)(struct cn_proto *p);
+};
+struct cn_proto {
+	const struct cn_proto_ops *ops;
+	struct cn_node *node; /* set by cn_node_add_proto */
+	struct cn_proto *next;
+};
+void cn_node_add_proto(struct cn_node *node, struct cn_proto *p);
+uv_loop_t *cn_node_loop(const struct cn_node *node);
+const struct cn_options *cn_node_options(const struct cn_node *node);
+/* This node's bgp-router in the running config (--name, or the only
+ * control node), or NULL. */
+const struct schema_bgp_router *cn_node_self(const struct cn_node *node);
 
 /* cn_pages.c: the introspect pages (GET) on an intro server. */
 void cn_pages_register(struct intro *in, struct cn_node *node);
@@ -328,6 +354,7 @@ struct rt_source {
 	uint32_t router_id; /* BGP identifier (tie-break) */
 	uint32_t peer_as;   /* BGP: the peer's AS */
 	bool ebgp;          /* BGP: external peer */
+	bool rr_client;     /* BGP: a route-reflection client of ours */
 	uint32_t refcnt;
 };
 /* A source named name (+1 ref); the caller fills the other fields. */
@@ -417,6 +444,12 @@ void rt_entry_key(const struct rt_entry *e, struct rt_key *k);
 const struct rt_path *rt_entry_paths(const struct rt_entry *e);
 struct rt_table *rt_entry_table(const struct rt_entry *e);
 uint64_t rt_entry_seq(const struct rt_entry *e);
+/*
+ * A small id, unique in the table while the entry exists (reused after),
+ * below rt_table_id_limit(): for per-listener bitmaps of what was sent.
+ */
+uint32_t rt_entry_id(const struct rt_entry *e);
+uint32_t rt_table_id_limit(const struct rt_table *t);
 /* The table's entries in change order (tombstones included). */
 const struct rt_entry *rt_table_first(const struct rt_table *t);
 const struct rt_entry *rt_table_next(const struct rt_entry *e);
@@ -447,6 +480,12 @@ void rt_unlisten(struct rt_listener *l);
  * The initial feed skips tombstones that were withdrawn before l came.
  */
 const struct rt_entry *rt_listener_next(struct rt_listener *l);
+/*
+ * Starts l over from the head, tombstones still in the table included:
+ * a reader that must see everything again (a route refresh, a changed
+ * filter) gets every entry and the withdraws it has not read yet.
+ */
+void rt_listener_rewind(struct rt_listener *l);
 bool rt_listener_pending(const struct rt_listener *l);
 struct rt_table *rt_listener_table(const struct rt_listener *l);
 

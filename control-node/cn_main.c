@@ -4,6 +4,7 @@
  * Everything the node does lives in libcn; this file only wires it.
  */
 #include "control-node/cn.h"
+#include "bgp/bgp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +63,9 @@ usage(FILE *f)
 	    "  -N, --name NAME         this node's bgp-router (default: the "
 	    "only control-node)\n"
 	    "  -x, --xmpp ADDR[:PORT]  agent (XMPP) address, default %s\n"
-	    "  -b, --bgp ADDR[:PORT]   BGP address, default %s\n"
+	    "  -b, --bgp ADDR[:PORT]   BGP listen address (default: this "
+	    "node's bgp-router\n"
+	    "                          address and port)\n"
 	    "  -H, --http ADDR[:PORT]  REST introspect address, default %s\n"
 	    "      --print-default-config  print the embedded default "
 	    "configuration\n"
@@ -72,7 +75,7 @@ usage(FILE *f)
 	    "Signals: SIGHUP reloads the configuration (an invalid one is "
 	    "rejected and\nthe running one stays) and reopens the log file; "
 	    "SIGTERM and SIGINT stop.\n",
-	    CN_DEFAULT_XMPP, CN_DEFAULT_BGP, CN_DEFAULT_HTTP);
+	    CN_DEFAULT_XMPP, CN_DEFAULT_HTTP);
 }
 
 static int
@@ -214,7 +217,6 @@ main(int argc, char *argv[])
 
 	memset(&opts, 0, sizeof(opts));
 	sockaddr_parse(CN_DEFAULT_XMPP, 0, &opts.xmpp_addr);
-	sockaddr_parse(CN_DEFAULT_BGP, 0, &opts.bgp_addr);
 	sockaddr_parse(CN_DEFAULT_HTTP, 0, &opts.http_addr);
 	log_init("mirador-control", level);
 
@@ -331,6 +333,7 @@ main(int argc, char *argv[])
 	if ((rc = uv_loop_init(&loop)) != 0)
 		fatalx("uv_loop_init: %s", uv_strerror(rc));
 	node = cn_node_new(&loop, &opts);
+	bgp_attach(node);
 	if (cn_node_start(node) != 0) {
 		status = EXIT_FAILURE;
 		cn_node_stop(node, NULL);

@@ -17,14 +17,18 @@
 #include <string.h>
 
 struct cn_node {
-	struct uvx_owner own;      /* first: handles' data points here */
-	uv_loop_t *loop;           /* borrowed */
-	struct cn_options opts;    /* copy of the start-up options */
-	char *name;                /* opts.name, owned */
-	struct cn_config *config;  /* owned */
-	struct ri_mgr *ri;         /* owned */
-	struct cn_mirrors mirrors; /* resolutions of the running config */
-	struct intro *intro;       /* owned; NULL when not serving */
+	struct uvx_owner own;            /* first: handles' data points here */
+	uv_loop_t *loop;                 /* borrowed */
+	struct cn_options opts;          /* copy of the start-up options */
+	char *name;                      /* opts.name, owned */
+	struct cn_config *config;        /* owned */
+	struct ri_mgr *ri;               /* owned */
+	struct cn_mirrors mirrors;       /* resolutions of the running config */
+	struct intro *intro;             /* owned, made with the node */
+	bool serving;                    /* intro started */
+	struct cn_proto *protos;         /* attached protocols, owned */
+	struct cn_proto *stopping_proto; /* the protocol being stopped */
+	const struct schema_bgp_router *self; /* in the running config */
 	uv_signal_t sigterm, sigint, sighup;
 	uint64_t started_ms;           /* uv_now at start */
 	uint32_t asn, router_id;       /* from the running config */
@@ -40,11 +44,11 @@ node_of(uv_handle_t *h)
 }
 
 /*
- * This node's router id: its bgp-router's identifier, found by --name or
- * as the only control node of the configuration.
+ * This node's bgp-router: the one --name names, or the only control node
+ * of the configuration.
  */
-static uint32_t
-find_router_id(struct cn_node *node, const struct schema_config *cfg)
+static const struct schema_bgp_router *
+find_self(struct cn_node *node, const struct schema_config *cfg)
 {
 	const struct schema_bgp_router *r, *found = NULL;
 	size_t i, n = schema_config_count(cfg, SCHEMA_BGP_ROUTER), ncn = 0;
@@ -54,25 +58,25 @@ find_router_id(struct cn_node *node, const struct schema_config *cfg)
 		    cfg, SCHEMA_BGP_ROUTER, node->name);
 		if (found == NULL)
 			log_warnx("no bgp-router named %s in the "
-				  "configuration: router id 0.0.0.0",
+				  "configuration",
 			    node->name);
-	} else {
-		for (i = 0; i < n; i++) {
-			r = (const struct schema_bgp_router *)schema_config_at(
-			    cfg, SCHEMA_BGP_ROUTER, i);
-			if (r->router_type != SCHEMA_ROUTER_CONTROL_NODE)
-				continue;
-			found = r;
-			ncn++;
-		}
-		if (ncn > 1) {
-			log_warnx("%zu control nodes in the configuration: "
-				  "start with --name to say which this is",
-			    ncn);
-			found = NULL;
-		}
+		return found;
 	}
-	return found != NULL ? schema_bgp_router_identifier(found) : 0;
+	for (i = 0; i < n; i++) {
+		r = (const struct schema_bgp_router *)schema_config_at(
+		    cfg, SCHEMA_BGP_ROUTER, i);
+		if (r->router_type != SCHEMA_ROUTER_CONTROL_NODE)
+			continue;
+		found = r;
+		ncn++;
+	}
+	if (ncn > 1) {
+		log_warnx("%zu control nodes in the configuration: start "
+			  "with --name to say which this is",
+		    ncn);
+		return NULL;
+	}
+	return found;
 }
 
 /* A new running generation: resolve mirrors, apply instances. */
@@ -80,11 +84,17 @@ static void
 apply_config(const struct schema_config *cfg, void *arg)
 {
 	struct cn_node *node = arg;
+	struct cn_proto *p;
 
-	node->asn = schema_config_global(cfg)->asn;
-	node->router_id = find_router_id(node, cfg);
+	node->self = find_self(node, cfg);
+	node->asn = node->self != NULL ? schema_bgp_router_asn(cfg, node->self)
+				       : schema_config_global(cfg)->asn;
+	node->router_id =
+	    node->self != NULL ? schema_bgp_router_identifier(node->self) : 0;
 	cn_mirrors_resolve(&node->mirrors, cfg);
 	ri_mgr_apply(node->ri, cfg, &node->mirrors, node->asn, node->router_id);
+	for (p = node->protos; p != NULL; p = p->next)
+		p->ops->apply(p, cfg);
 }
 
 struct cn_node *
@@ -103,7 +113,41 @@ cn_node_new(uv_loop_t *loop, const struct cn_options *opts)
 	cn_mirrors_init(&node->mirrors);
 	cn_config_set_apply(node->config, apply_config, node);
 	uvx_owner_init(&node->own);
+	node->intro =
+	    intro_new(loop, &(struct intro_opts){.addr = opts->http_addr});
+	cn_pages_register(node->intro, node);
+	cn_rest_register(node->intro, node);
 	return node;
+}
+
+void
+cn_node_add_proto(struct cn_node *node, struct cn_proto *p)
+{
+	struct cn_proto **pp;
+
+	p->node = node;
+	p->next = NULL;
+	for (pp = &node->protos; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = p;
+}
+
+uv_loop_t *
+cn_node_loop(const struct cn_node *node)
+{
+	return node->loop;
+}
+
+const struct cn_options *
+cn_node_options(const struct cn_node *node)
+{
+	return &node->opts;
+}
+
+const struct schema_bgp_router *
+cn_node_self(const struct cn_node *node)
+{
+	return node->self;
 }
 
 const struct cn_config *
@@ -195,28 +239,22 @@ start_signal(struct cn_node *node, uv_signal_t *h, int signum)
 	return uv_signal_start(h, on_signal, signum);
 }
 
-/* The introspect server, unless --http said port 0 on no address. */
+/* Starts serving the introspect pages and the config API. */
 static int
 start_intro(struct cn_node *node)
 {
-	struct intro_opts io;
 	char addr[SOCKADDR_STRLEN];
 	int rc;
 
-	memset(&io, 0, sizeof(io));
-	io.addr = node->opts.http_addr;
-	node->intro = intro_new(node->loop, &io);
-	cn_pages_register(node->intro, node);
-	cn_rest_register(node->intro, node);
 	if ((rc = intro_start(node->intro)) != 0) {
 		log_warnx("introspect: cannot listen on %s: %s",
 		    sockaddr_print(
-			(const struct sockaddr *)&io.addr, addr, sizeof(addr)),
+			(const struct sockaddr *)&node->opts.http_addr, addr,
+			sizeof(addr)),
 		    strerror(-rc));
-		intro_free(node->intro);
-		node->intro = NULL;
 		return rc;
 	}
+	node->serving = true;
 	return 0;
 }
 
@@ -224,9 +262,7 @@ int
 cn_node_start(struct cn_node *node)
 {
 	struct schema_errs errs;
-	char buf[SOCKADDR_STRLEN * 2 + 64];
-	char a[SOCKADDR_STRLEN], b[SOCKADDR_STRLEN], c[SOCKADDR_STRLEN];
-	const struct sockaddr *x, *g;
+	char c[SOCKADDR_STRLEN];
 	struct sockaddr_storage http;
 	int rc;
 
@@ -251,13 +287,8 @@ cn_node_start(struct cn_node *node)
 	http = node->opts.http_addr;
 	((struct sockaddr_in *)&http)->sin_port =
 	    htons(intro_port(node->intro));
-	x = (const struct sockaddr *)&node->opts.xmpp_addr;
-	g = (const struct sockaddr *)&node->opts.bgp_addr;
-	snprintf(buf, sizeof(buf), "configured xmpp %s, bgp %s",
-	    sockaddr_print(x, a, sizeof(a)), sockaddr_print(g, b, sizeof(b)));
-	log_info("control node running: introspect on http://%s/ (%s; not "
-		 "served yet)",
-	    sockaddr_print((const struct sockaddr *)&http, c, sizeof(c)), buf);
+	log_info("control node running: introspect on http://%s/",
+	    sockaddr_print((const struct sockaddr *)&http, c, sizeof(c)));
 	return 0;
 }
 
@@ -282,6 +313,30 @@ intro_stopped(struct intro *in, void *arg)
 	uvx_owner_close(&node->own, node_closed);
 }
 
+static void
+stop_intro(struct cn_node *node)
+{
+	if (node->serving) {
+		node->serving = false;
+		intro_stop(node->intro, intro_stopped, node);
+	} else
+		uvx_owner_close(&node->own, node_closed);
+}
+
+/* Protocols stop one after the other, then the server. */
+static void
+proto_stopped(struct cn_proto *p)
+{
+	struct cn_node *node = p->node;
+	struct cn_proto *next = p->next;
+
+	node->stopping_proto = next;
+	if (next != NULL)
+		next->ops->stop(next, proto_stopped);
+	else
+		stop_intro(node);
+}
+
 void
 cn_node_stop(struct cn_node *node, cn_node_stopped_cb cb)
 {
@@ -289,19 +344,27 @@ cn_node_stop(struct cn_node *node, cn_node_stopped_cb cb)
 		return;
 	node->stopping = true;
 	node->stopped_cb = cb;
-	if (node->intro != NULL)
-		intro_stop(node->intro, intro_stopped, node);
+	node->stopping_proto = node->protos;
+	if (node->protos != NULL)
+		node->protos->ops->stop(node->protos, proto_stopped);
 	else
-		uvx_owner_close(&node->own, node_closed);
+		stop_intro(node);
 }
 
 void
 cn_node_free(struct cn_node *node)
 {
+	struct cn_proto *p, *next;
+
 	if (node == NULL)
 		return;
+
 	if (node->own.nopen != 0)
 		fatalx("%s: %u handles still open", __func__, node->own.nopen);
+	for (p = node->protos; p != NULL; p = next) {
+		next = p->next;
+		p->ops->free(p);
+	}
 	intro_free(node->intro);
 	ri_mgr_free(node->ri);
 	cn_mirrors_fini(&node->mirrors);

@@ -29,6 +29,7 @@ struct rt_entry {
 	struct rt_table *table; /* owner */
 	struct rt_path *paths;  /* best first; NULL: tombstone */
 	uint64_t seq;           /* table seq of the last change */
+	uint32_t id;            /* small id (rt_entry_id) */
 	uint16_t ncursor;       /* listeners whose next entry is this */
 	uint8_t keylen;         /* bytes in key */
 	uint8_t in_gc;          /* queued on table->gc */
@@ -63,6 +64,9 @@ struct rt_table {
 	struct rt_listener *busy, *idle; /* listeners with/without work */
 	unsigned nlisteners;
 	struct rt_gc gc;
+	uint32_t *free_ids; /* ids of freed entries, a stack */
+	size_t nfree_ids, capfree_ids;
+	uint32_t id_limit; /* ids handed out so far */
 	rt_repl_cb repl;
 	void *repl_arg;
 };
@@ -142,6 +146,7 @@ rt_table_free(struct rt_table *t)
 		    "%s: %s still has entries or listeners", __func__, t->name);
 	ht_fini(&t->entries);
 	free(t->gc.v);
+	free(t->free_ids);
 	free(t->name);
 	free(t);
 }
@@ -328,6 +333,12 @@ entry_free(struct rt_entry *e)
 		fatalx("%s: entry still in use", __func__);
 	ht_remove(&t->entries, &e->node);
 	list_unlink(t, e);
+	if (t->nfree_ids == t->capfree_ids) {
+		t->capfree_ids = t->capfree_ids ? t->capfree_ids * 2 : 64;
+		t->free_ids = xreallocarray(
+		    t->free_ids, t->capfree_ids, sizeof(*t->free_ids));
+	}
+	t->free_ids[t->nfree_ids++] = e->id;
 	free(e);
 }
 
@@ -344,6 +355,7 @@ entry_get(struct rt_table *t, const struct rt_key *k)
 		return e;
 	e = xcalloc(1, sizeof(*e) + len);
 	e->table = t;
+	e->id = t->nfree_ids > 0 ? t->free_ids[--t->nfree_ids] : t->id_limit++;
 	e->keylen = (uint8_t)len;
 	memcpy(e->key, key, len);
 	ht_insert(&t->entries, &e->node, ht_hash(key, len));
@@ -933,6 +945,18 @@ rt_entry_seq(const struct rt_entry *e)
 	return e->seq;
 }
 
+uint32_t
+rt_entry_id(const struct rt_entry *e)
+{
+	return e->id;
+}
+
+uint32_t
+rt_table_id_limit(const struct rt_table *t)
+{
+	return t->id_limit;
+}
+
 const struct rt_entry *
 rt_table_first(const struct rt_table *t)
 {
@@ -1031,6 +1055,14 @@ rt_listener_next(struct rt_listener *l)
 	/* Caught up: let the tombstones everyone has passed go. */
 	gc_run(l->table);
 	return NULL;
+}
+
+void
+rt_listener_rewind(struct rt_listener *l)
+{
+	l->feed_seq = 0;
+	l->held = NULL;
+	cursor_set(l, l->table->first);
 }
 
 bool

@@ -321,7 +321,13 @@ usage(FILE *f)
 	    "         [--direction IN|OUT|BOTH] NAME\n"
 	    "  tap-service-{enable,disable,delete,show} NAME, "
 	    "tap-service-list\n"
-	    "  tap-flow-{enable,disable,delete,show} NAME, tap-flow-list\n",
+	    "  tap-flow-{enable,disable,delete,show} NAME, tap-flow-list\n"
+	    "  bgp [NEIGHBOR]              BGP neighbors: state, families, "
+	    "counters\n"
+	    "  bgp-reset [--hard] NEIGHBOR reset a session (--hard: Cease "
+	    "hard reset,\n"
+	    "                              the peer drops our routes at "
+	    "once)\n",
 	    CTL_DEFAULT_SERVER);
 }
 
@@ -667,6 +673,16 @@ main(int argc, char *argv[])
 		return tap_create(&c, true, argc, argv);
 	if (strcmp(cmd, "tap-flow-create") == 0)
 		return tap_create(&c, false, argc, argv);
+	if (strcmp(cmd, "bgp") == 0 && argc <= 2)
+		return get_path(&c, "/bgp-neighbors",
+		    argc == 2 ? argv[1] : NULL, NULL, NULL, "GET");
+	if (strcmp(cmd, "bgp-reset") == 0 && argc == 2)
+		return get_path(
+		    &c, "/bgp-neighbors", argv[1], NULL, "/reset", "POST");
+	if (strcmp(cmd, "bgp-reset") == 0 && argc == 3 &&
+	    strcmp(argv[1], "--hard") == 0)
+		return get_path(
+		    &c, "/bgp-neighbors", argv[2], NULL, "/hard-reset", "POST");
 	if (strncmp(cmd, "tap-service-", 12) == 0 ||
 	    strncmp(cmd, "tap-flow-", 9) == 0)
 		return tap_action(&c, cmd, argc, argv);

@@ -207,6 +207,8 @@ main(void)
 	srunner_add_suite(sr, bgp_nlri_suite());
 	srunner_add_suite(sr, bgp_update_suite());
 	srunner_add_suite(sr, bgp_rfc7606_suite());
+	srunner_add_suite(sr, bgp_fsm_suite());
+	srunner_add_suite(sr, bgp_session_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

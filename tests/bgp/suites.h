@@ -16,6 +16,8 @@ Suite *bgp_attr_suite(void);
 Suite *bgp_nlri_suite(void);
 Suite *bgp_update_suite(void);
 Suite *bgp_rfc7606_suite(void);
+Suite *bgp_fsm_suite(void);
+Suite *bgp_session_suite(void);
 
 /*
  * An assertion for loops and helpers: unlike ck_assert it tells Check

@@ -561,6 +561,71 @@ START_TEST(test_sockaddr_fields)
 }
 END_TEST
 
+/* sockaddr <-> ipaddr, both families, and a family neither knows. */
+START_TEST(test_sockaddr_ipaddr)
+{
+	struct sockaddr_storage ss;
+	struct ipaddr ip, back;
+	char buf[SOCKADDR_STRLEN];
+
+	ck_assert_int_eq(ipaddr_parse("192.0.2.7", &ip), 0);
+	ck_assert_int_eq(sockaddr_from_ipaddr(&ss, &ip, 1179), 0);
+	ck_assert_str_eq(
+	    sockaddr_print((struct sockaddr *)&ss, buf, sizeof(buf)),
+	    "192.0.2.7:1179");
+	ck_assert_int_eq(
+	    ipaddr_from_sockaddr(&back, (struct sockaddr *)&ss), 0);
+	ck_assert_int_eq(ipaddr_cmp(&ip, &back), 0);
+	ck_assert_int_eq(ipaddr_parse("2001:db8::7", &ip), 0);
+	ck_assert_int_eq(sockaddr_from_ipaddr(&ss, &ip, 179), 0);
+	ck_assert_str_eq(
+	    sockaddr_print((struct sockaddr *)&ss, buf, sizeof(buf)),
+	    "[2001:db8::7]:179");
+	ck_assert_int_eq(
+	    ipaddr_from_sockaddr(&back, (struct sockaddr *)&ss), 0);
+	ck_assert_int_eq(ipaddr_cmp(&ip, &back), 0);
+	memset(&ip, 0, sizeof(ip));
+	ck_assert_int_eq(sockaddr_from_ipaddr(&ss, &ip, 1), -EINVAL);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = AF_UNIX;
+	ck_assert_int_eq(
+	    ipaddr_from_sockaddr(&back, (struct sockaddr *)&ss), -EINVAL);
+}
+END_TEST
+
+/* sockaddr order and port; unspecified addresses. */
+START_TEST(test_sockaddr_cmp)
+{
+	struct sockaddr_storage a, b, c;
+	struct ipaddr ip;
+
+	ck_assert_int_eq(sockaddr_parse("127.0.0.1:179", 0, &a), 0);
+	ck_assert_int_eq(sockaddr_parse("127.0.0.1:1179", 0, &b), 0);
+	ck_assert_int_eq(sockaddr_parse("127.0.0.2:179", 0, &c), 0);
+	ck_assert_uint_eq(sockaddr_port((struct sockaddr *)&b), 1179);
+	ck_assert_int_eq(
+	    sockaddr_cmp((struct sockaddr *)&a, (struct sockaddr *)&a), 0);
+	ck_assert_int_lt(
+	    sockaddr_cmp((struct sockaddr *)&a, (struct sockaddr *)&b), 0);
+	ck_assert_int_gt(
+	    sockaddr_cmp((struct sockaddr *)&c, (struct sockaddr *)&b), 0);
+	ck_assert_int_eq(sockaddr_parse("[::1]:179", 0, &c), 0);
+	ck_assert_int_ne(
+	    sockaddr_cmp((struct sockaddr *)&a, (struct sockaddr *)&c), 0);
+	ck_assert_uint_eq(sockaddr_port((struct sockaddr *)&c), 179);
+	ck_assert_int_eq(ipaddr_parse("0.0.0.0", &ip), 0);
+	ck_assert(ipaddr_is_unspecified(&ip));
+	ck_assert_int_eq(ipaddr_parse("::", &ip), 0);
+	ck_assert(ipaddr_is_unspecified(&ip));
+	ck_assert_int_eq(ipaddr_parse("::1", &ip), 0);
+	ck_assert(!ipaddr_is_unspecified(&ip));
+	ck_assert_int_eq(ipaddr_parse("127.0.0.1", &ip), 0);
+	ck_assert(!ipaddr_is_unspecified(&ip));
+	memset(&ip, 0, sizeof(ip));
+	ck_assert(ipaddr_is_unspecified(&ip));
+}
+END_TEST
+
 Suite *
 common_netaddr_suite(void)
 {
@@ -576,6 +641,8 @@ common_netaddr_suite(void)
 	tcase_add_test(tc, test_rtarget_good);
 	tcase_add_test(tc, test_sockaddr_good);
 	tcase_add_test(tc, test_sockaddr_fields);
+	tcase_add_test(tc, test_sockaddr_ipaddr);
+	tcase_add_test(tc, test_sockaddr_cmp);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");

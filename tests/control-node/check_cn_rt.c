@@ -460,6 +460,36 @@ START_TEST(listener_cursor_moves)
 }
 END_TEST
 
+/*
+ * A rewound listener reads everything again, and a withdraw it had not
+ * reached yet still comes (the tombstone is kept for it).
+ */
+START_TEST(listener_rewind)
+{
+	struct rt_key k = key("10.15.0.2/32");
+	struct rt_listener *l;
+	const struct rt_entry *e;
+	char last[RT_KEY_STRLEN];
+
+	add("10.15.0.1/32", agent1, mkattr("127.0.0.11", 0, NULL, 0), 16, 0);
+	add("10.15.0.2/32", agent1, mkattr("127.0.0.11", 0, NULL, 0), 16, 0);
+	l = rt_listen(t, NULL, NULL);
+	ck_assert_uint_eq(drain(l, last, sizeof(last)), 2);
+	ck_assert_int_eq(rt_withdraw(t, &k, agent1), 0);
+	rt_listener_rewind(l);
+	e = rt_listener_next(l);
+	ck_assert_ptr_nonnull(rt_entry_paths(e));
+	e = rt_listener_next(l);
+	rt_entry_key(e, &k);
+	ck_assert_str_eq(rt_key_print(&k, last, sizeof(last)), "10.15.0.2/32");
+	ck_assert_ptr_null(rt_entry_paths(e));
+	ck_assert_ptr_null(rt_listener_next(l));
+	/* Read by its only listener, the tombstone is gone. */
+	ck_assert_ptr_null(rt_lookup(t, &k));
+	rt_unlisten(l);
+}
+END_TEST
+
 static size_t
 entries(void)
 {
@@ -568,6 +598,30 @@ START_TEST(churn)
 }
 END_TEST
 
+/* Entry ids: unique among live entries, below the limit, reused. */
+START_TEST(entry_ids)
+{
+	struct rt_key k = key("10.14.0.1/32");
+	const struct rt_entry *a, *b;
+	uint32_t ida;
+
+	add("10.14.0.1/32", agent1, mkattr("127.0.0.11", 0, NULL, 0), 16, 0);
+	add("10.14.0.2/32", agent1, mkattr("127.0.0.11", 0, NULL, 0), 16, 0);
+	a = rt_lookup(t, &k);
+	b = rt_table_next(a);
+	ida = rt_entry_id(a);
+	ck_assert_uint_ne(ida, rt_entry_id(b));
+	ck_assert_uint_lt(ida, rt_table_id_limit(t));
+	ck_assert_uint_lt(rt_entry_id(b), rt_table_id_limit(t));
+	ck_assert_uint_eq(rt_table_id_limit(t), 2);
+	ck_assert_int_eq(rt_withdraw(t, &k, agent1), 0);
+	add("10.14.0.3/32", agent1, mkattr("127.0.0.11", 0, NULL, 0), 16, 0);
+	k = key("10.14.0.3/32");
+	ck_assert_uint_eq(rt_entry_id(rt_lookup(t, &k)), ida);
+	ck_assert_uint_eq(rt_table_id_limit(t), 2);
+}
+END_TEST
+
 Suite *
 cn_rt_suite(void)
 {
@@ -584,6 +638,7 @@ cn_rt_suite(void)
 	tcase_add_test(tc, mac_mobility);
 	tcase_add_test(tc, stale_and_flush);
 	tcase_add_test(tc, copies);
+	tcase_add_test(tc, entry_ids);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fsm");
@@ -591,6 +646,7 @@ cn_rt_suite(void)
 	tcase_add_test(tc, listener_feed_and_changes);
 	tcase_add_test(tc, listener_coalesces);
 	tcase_add_test(tc, listener_cursor_moves);
+	tcase_add_test(tc, listener_rewind);
 	tcase_add_test(tc, tombstones);
 	tcase_add_test(tc, unlisten_frees);
 	tcase_add_test(tc, churn);

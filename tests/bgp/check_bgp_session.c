@@ -1,0 +1,431 @@
+/*
+ * check_bgp_session.c - two control nodes in one process, each with its
+ * speaker, peering over loopback TCP (127.0.0.1 and 127.0.0.2, iBGP by
+ * auto-mesh).  Routes an agent would publish are put into one node's
+ * instance tables; the test watches them arrive in the other's, through
+ * bgp.l3vpn.0 and bgp.evpn.0 and back into the instance: RD, label,
+ * targets, next hop.  Then withdraws, a session that drops (routes go, or
+ * stay stale with graceful restart and are swept after End-of-RIB), and a
+ * node that restarts while its peer keeps its routes.  Every wait is
+ * bounded.
+ */
+#include "bgp/bgp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/bgp/suites.h"
+#include "tests/testutil.h"
+
+#define RED "default-domain:demo:red:red"
+
+static uv_loop_t loop;
+static struct cn_node *n1, *n2;
+static struct cn_proto *b1, *b2;
+static char cfgpath[64];
+static struct rt_source *agent;
+static uint16_t port;
+static bool n1_stopped;
+
+static void
+on_stopped(struct cn_node *n)
+{
+	if (n == n1)
+		n1_stopped = true;
+}
+
+static const char config_fmt[] =
+    "<config>"
+    "<global-system-config><autonomous-system>64512</autonomous-system>"
+    "%s</global-system-config>"
+    "<bgp-router name='cn1'><router-type>control-node</router-type>"
+    "<address>127.0.0.1</address><port>%u</port><hold-time>9</hold-time>"
+    "</bgp-router>"
+    "<bgp-router name='cn2'><router-type>control-node</router-type>"
+    "<address>127.0.0.2</address><port>%u</port><hold-time>9</hold-time>"
+    "</bgp-router>"
+    "<virtual-network name='default-domain:demo:red'><network-id>1"
+    "</network-id><route-target-list><route-target>target:64512:101"
+    "</route-target></route-target-list></virtual-network>"
+    "</config>";
+
+static const char gr_on[] =
+    "<graceful-restart-parameters><enable>true</enable>"
+    "<restart-time>30</restart-time><long-lived-restart-time>0"
+    "</long-lived-restart-time><end-of-rib-timeout>20</end-of-rib-timeout>"
+    "<bgp-helper-enable>true</bgp-helper-enable>"
+    "</graceful-restart-parameters>";
+
+static struct cn_node *
+node_new(const char *name, struct cn_proto **bp)
+{
+	struct cn_options opts;
+	struct cn_node *n;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.config_path = cfgpath;
+	opts.name = name;
+	sockaddr_parse("127.0.0.1:0", 0, &opts.http_addr);
+	n = cn_node_new(&loop, &opts);
+	*bp = bgp_attach(n);
+	return n;
+}
+
+static void
+start(const char *gr)
+{
+	char text[4096];
+
+	log_init("check_bgp", LOG_LEVEL_ERR);
+	ck_assert_int_eq(schema_init(), 0);
+	/* Both nodes bind their own address on one port picked per run. */
+	port = (uint16_t)(20000 + getpid() % 20000);
+	snprintf(text, sizeof(text), config_fmt, gr, port, port);
+	test_tmpfile("bgp-cfg", cfgpath, sizeof(cfgpath));
+	test_write_file(cfgpath, text);
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	n1 = node_new("cn1", &b1);
+	n2 = node_new("cn2", &b2);
+	n1_stopped = false;
+	ck_assert_int_eq(cn_node_start(n1), 0);
+	ck_assert_int_eq(cn_node_start(n2), 0);
+	agent = rt_source_new(RT_SRC_XMPP, "compute1");
+}
+
+static void
+setup(void)
+{
+	start("");
+}
+
+static void
+setup_gr(void)
+{
+	start(gr_on);
+}
+
+static void
+stop_node(struct cn_node **n)
+{
+	if (*n == NULL)
+		return;
+	cn_node_stop(*n, on_stopped);
+}
+
+static void
+teardown(void)
+{
+	stop_node(&n1);
+	stop_node(&n2);
+	ck_assert_int_eq(uv_run(&loop, UV_RUN_DEFAULT), 0);
+	if (n1 != NULL)
+		cn_node_free(n1);
+	if (n2 != NULL)
+		cn_node_free(n2);
+	n1 = n2 = NULL;
+	ck_assert_int_eq(uvx_loop_close_all(&loop), 0);
+	rt_source_unref(agent);
+	unlink(cfgpath);
+	schema_fini();
+}
+
+/* Runs the loop until cond() or ms pass; returns cond(). */
+static bool
+run_until(bool (*cond)(void), unsigned ms)
+{
+	uint64_t end;
+
+	uv_update_time(&loop);
+	end = uv_now(&loop) + ms;
+	while (!cond() && uv_now(&loop) < end)
+		uv_run(&loop, UV_RUN_NOWAIT), usleep(1000),
+		    uv_update_time(&loop);
+	return cond();
+}
+
+/* What node 1 (n 1) or node 2 shows of its peer. */
+static struct bgp_neighbor
+nbr(int n)
+{
+	struct bgp_neighbor x;
+
+	ck_assert_int_eq(
+	    bgp_neighbor_get(n == 1 ? b1 : b2, n == 1 ? "cn2" : "cn1", &x), 0);
+	return x;
+}
+
+/* Both sessions up and both initial feeds sent. */
+static bool
+both_up(void)
+{
+	return nbr(1).established && nbr(2).established && nbr(1).eor_sent &&
+	    nbr(2).eor_sent;
+}
+
+static struct rt_table *
+red(struct cn_node *n, enum rt_family f)
+{
+	return ri_table(ri_mgr_lookup(cn_node_ri_mgr(n), RED), f);
+}
+
+static void
+publish(const char *prefix, const char *nh, uint32_t label)
+{
+	struct attr a, *ia;
+	struct rt_key k;
+
+	memset(&a, 0, sizeof(a));
+	ipaddr_parse(nh, &a.nexthop);
+	ck_assert_int_eq(rt_key_parse(RT_INET, prefix, &k), 0);
+	ia = attr_intern(&a);
+	ck_assert_int_eq(
+	    rt_update(red(n1, RT_INET), &k, agent, ia, label, 0), 0);
+	attr_unref(ia);
+}
+
+/* The path of prefix in n2's red.inet.0, or NULL. */
+static const struct rt_path *
+at_n2(const char *prefix)
+{
+	const struct rt_entry *e;
+	struct rt_key k;
+
+	ck_assert_int_eq(rt_key_parse(RT_INET, prefix, &k), 0);
+	e = rt_lookup(red(n2, RT_INET), &k);
+	return e != NULL ? rt_entry_paths(e) : NULL;
+}
+
+static bool
+has_3(void)
+{
+	return at_n2("10.1.1.3/32") != NULL;
+}
+
+static bool
+gone_3(void)
+{
+	return at_n2("10.1.1.3/32") == NULL;
+}
+
+static bool
+has_both(void)
+{
+	return at_n2("10.1.1.3/32") != NULL && at_n2("10.1.1.4/32") != NULL;
+}
+
+START_TEST(routes_flow)
+{
+	const struct rt_path *p;
+	const struct rt_entry *e;
+	const struct rt_table *vpn;
+	struct rt_key k;
+	char buf[RT_KEY_STRLEN];
+	struct ipaddr nh;
+
+	ck_assert_msg(run_until(both_up, 5000), "sessions did not come up");
+	publish("10.1.1.3/32", "127.0.0.11", 17);
+	publish("10.1.1.4/32", "127.0.0.11", 18);
+	ck_assert_msg(run_until(has_both, 5000), "routes did not arrive");
+	p = at_n2("10.1.1.3/32");
+	/* A copy of cn1's path, through bgp.l3vpn.0: label, next hop, the
+	 * network's target. */
+	ck_assert(p->flags & RT_PATH_SECONDARY);
+	ck_assert_uint_eq(p->label, 17);
+	ck_assert_str_eq(p->src->name, "cn1");
+	ipaddr_parse("127.0.0.11", &nh);
+	ck_assert_int_eq(ipaddr_cmp(&p->attr->nexthop, &nh), 0);
+	ck_assert(attr_has_ecomm(p->attr, 0x0002fc0000000065ull));
+	/* In cn2's bgp.l3vpn.0 under cn1's RD (router id : instance id). */
+	vpn = ri_table(ri_mgr_master(cn_node_ri_mgr(n2)), RT_L3VPN);
+	ck_assert_int_eq(
+	    rt_key_parse(RT_L3VPN, "127.0.0.1:1:10.1.1.3/32", &k), 0);
+	e = rt_lookup(vpn, &k);
+	ck_assert_msg(e != NULL && rt_entry_paths(e) != NULL, "no %s",
+	    rt_key_print(&k, buf, sizeof(buf)));
+	ck_assert_uint_eq(rt_entry_paths(e)->attr->local_pref, 100);
+	/* A withdraw follows. */
+	ck_assert_int_eq(rt_key_parse(RT_INET, "10.1.1.3/32", &k), 0);
+	ck_assert_int_eq(rt_withdraw(red(n1, RT_INET), &k, agent), 0);
+	ck_assert_msg(run_until(gone_3, 5000), "withdraw did not arrive");
+	ck_assert_ptr_nonnull(at_n2("10.1.1.4/32"));
+	/* The other inet-vpn route and cn1's route-target membership. */
+	ck_assert_uint_eq(nbr(2).prefixes_in, 2);
+}
+END_TEST
+
+/* EVPN type 2 with a VXLAN VNI: the label field is the VNI as is. */
+START_TEST(evpn_flows)
+{
+	struct attr a, *ia;
+	struct rt_key k;
+	const struct rt_entry *e;
+	const struct rt_path *p;
+	uint64_t ecomm[1] = {0};
+
+	ck_assert_msg(run_until(both_up, 5000), "sessions did not come up");
+	memset(&a, 0, sizeof(a));
+	ipaddr_parse("127.0.0.11", &a.nexthop);
+	ecomm[0] = ecomm_encap(ECOMM_ENCAP_VXLAN);
+	a.ecomm = ecomm;
+	a.necomm = 1;
+	ia = attr_intern(&a);
+	ck_assert_int_eq(
+	    rt_key_parse(RT_EVPN, "2-0:0-0-02:00:00:00:01:03,10.1.1.3", &k), 0);
+	ck_assert_int_eq(
+	    rt_update(red(n1, RT_EVPN), &k, agent, ia, 5001, 0), 0);
+	attr_unref(ia);
+	for (int i = 0; i < 500; i++) {
+		uv_run(&loop, UV_RUN_NOWAIT);
+		usleep(1000);
+		e = rt_lookup(red(n2, RT_EVPN), &k);
+		if (e != NULL && rt_entry_paths(e) != NULL)
+			break;
+	}
+	e = rt_lookup(red(n2, RT_EVPN), &k);
+	ck_assert_msg(e != NULL && rt_entry_paths(e) != NULL,
+	    "EVPN route did not arrive");
+	p = rt_entry_paths(e);
+	ck_assert_uint_eq(p->label, 5001);
+	ck_assert(attr_has_ecomm(p->attr, ecomm_encap(ECOMM_ENCAP_VXLAN)));
+}
+END_TEST
+
+static bool
+n2_peer_down(void)
+{
+	return !nbr(2).established;
+}
+
+/* Without graceful restart a peer's routes go with its session. */
+START_TEST(down_withdraws)
+{
+	ck_assert_msg(run_until(both_up, 5000), "sessions did not come up");
+	publish("10.1.1.3/32", "127.0.0.11", 17);
+	ck_assert(run_until(has_3, 5000));
+	stop_node(&n1);
+	ck_assert(run_until(n2_peer_down, 5000));
+	ck_assert_ptr_null(at_n2("10.1.1.3/32"));
+	ck_assert_str_eq(
+	    nbr(2).last_error, "received Cease/administrative shutdown");
+	ck_assert_uint_eq(nbr(2).prefixes_in, 0);
+}
+END_TEST
+
+static bool
+stale_3(void)
+{
+	const struct rt_path *p = at_n2("10.1.1.3/32");
+
+	return p != NULL && (p->flags & RT_PATH_STALE);
+}
+
+static bool
+fresh_3(void)
+{
+	const struct rt_path *p = at_n2("10.1.1.3/32");
+
+	return p != NULL && !(p->flags & RT_PATH_STALE) && both_up() &&
+	    nbr(2).gr_state[0] == '\0';
+}
+
+/*
+ * Graceful restart, helper role (RFC 8538: the N bit makes a Cease other
+ * than a hard reset graceful): cn1 resets the session; cn2 keeps cn1's
+ * routes stale, cn1 comes back and sends them again, and its End-of-RIB
+ * sweeps the route it no longer has.
+ */
+START_TEST(gr_helper)
+{
+	struct rt_key k;
+
+	ck_assert_msg(run_until(both_up, 5000), "sessions did not come up");
+	ck_assert(!bgp_deferring(b1));
+	publish("10.1.1.3/32", "127.0.0.11", 17);
+	publish("10.1.1.4/32", "127.0.0.11", 18);
+	ck_assert(run_until(has_both, 5000));
+	ck_assert_int_eq(bgp_neighbor_reset(b1, "cn2", false), 0);
+	ck_assert(run_until(n2_peer_down, 5000));
+	ck_assert(stale_3());
+	ck_assert_str_eq(nbr(2).gr_state, "restarting (routes stale)");
+	ck_assert_int_eq(rt_key_parse(RT_INET, "10.1.1.4/32", &k), 0);
+	ck_assert_int_eq(rt_withdraw(red(n1, RT_INET), &k, agent), 0);
+	/* cn1 reconnects after a second: fresh again, and the route it no
+	 * longer has is swept at its End-of-RIB. */
+	ck_assert_msg(run_until(fresh_3, 8000), "routes not refreshed");
+	ck_assert_ptr_null(at_n2("10.1.1.4/32"));
+	ck_assert_uint_eq(nbr(2).flaps, 1);
+	ck_assert_int_eq(bgp_neighbor_reset(b1, "nobody", false), -ENOENT);
+}
+END_TEST
+
+/* A hard reset (RFC 8538) is never graceful: the routes go at once. */
+START_TEST(hard_reset)
+{
+	ck_assert_msg(run_until(both_up, 5000), "sessions did not come up");
+	publish("10.1.1.3/32", "127.0.0.11", 17);
+	ck_assert(run_until(has_3, 5000));
+	ck_assert_int_eq(bgp_neighbor_reset(b1, "cn2", true), 0);
+	ck_assert(run_until(n2_peer_down, 5000));
+	ck_assert_ptr_null(at_n2("10.1.1.3/32"));
+	ck_assert_str_eq(nbr(2).last_error, "received Cease/hard reset");
+	ck_assert_msg(run_until(fresh_3, 8000), "routes did not come back");
+}
+END_TEST
+
+static bool
+n1_is_stopped(void)
+{
+	return n1_stopped;
+}
+
+/*
+ * Restarting role: cn1 stops (Cease with the N bit: cn2 keeps its routes,
+ * RFC 8538) and a new cn1 starts; it defers its exports until cn2's
+ * End-of-RIB, then sends its routes again; at no point does cn2 lose
+ * them.
+ */
+START_TEST(gr_restart)
+{
+	ck_assert_msg(run_until(both_up, 5000), "sessions did not come up");
+	publish("10.1.1.3/32", "127.0.0.11", 17);
+	ck_assert(run_until(has_3, 5000));
+	stop_node(&n1);
+	ck_assert(run_until(n2_peer_down, 5000));
+	ck_assert(stale_3());
+	ck_assert(run_until(n1_is_stopped, 5000));
+	cn_node_free(n1);
+	n1 = node_new("cn1", &b1);
+	ck_assert_int_eq(cn_node_start(n1), 0);
+	ck_assert(bgp_deferring(b1));
+	publish("10.1.1.3/32", "127.0.0.11", 17);
+	ck_assert_msg(run_until(fresh_3, 8000), "routes not refreshed");
+	ck_assert(!bgp_deferring(b1));
+	ck_assert_uint_eq(at_n2("10.1.1.3/32")->label, 17);
+}
+END_TEST
+
+Suite *
+bgp_session_suite(void)
+{
+	Suite *s = suite_create("bgp_session");
+	TCase *tc = tcase_create("session");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, routes_flow);
+	tcase_add_test(tc, evpn_flows);
+	tcase_add_test(tc, down_withdraws);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("graceful-restart");
+	tcase_add_checked_fixture(tc, setup_gr, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, gr_helper);
+	tcase_add_test(tc, hard_reset);
+	tcase_add_test(tc, gr_restart);
+	suite_add_tcase(s, tc);
+	return s;
+}

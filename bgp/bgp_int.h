@@ -147,6 +147,7 @@ struct bgp_conn {
 
 /* Session tuning. */
 #define BGP_RETRY_MIN     1  /* seconds to the first reconnect */
+#define BGP_STABLE_SECS   60 /* up this long: the back-off starts over */
 #define BGP_RETRY_MAX     60 /* reconnect back-off cap */
 #define BGP_RBUF_LEN      (2 * BGP_EXT_MAX_LEN) /* receive buffer */
 #define BGP_OUTQ_HIGH     (1 << 20)   /* bytes queued: stop exporting */

@@ -345,7 +345,6 @@ op_established(struct bgp_fsm *f)
 	c->fsm.caps.ebgp = p->cfg.remote_as != p->cfg.local_as;
 	p->peer_gr = c->fsm.rcvd_open.gr;
 	p->peer_llgr = c->fsm.rcvd_open.llgr;
-	p->retry_secs = BGP_RETRY_MIN;
 	p->restarted = false;
 	p->up_since_ms = uv_now(p->bgp->loop);
 	p->last_error[0] = '\0';
@@ -434,8 +433,17 @@ op_down(struct bgp_fsm *f, const struct bgp_err *err, bool sent,
 		p->flaps++;
 		bgp__rib_down(p, graceful(p, c, err, sent, rcvd));
 	}
-	/* Errors back off: 1, 2, 4 ... up to BGP_RETRY_MAX seconds. */
-	if (err != NULL && err->code != 0 && !was_up)
+	/*
+	 * Errors back off, 2, 4 ... up to BGP_RETRY_MAX seconds, also when
+	 * the session had come up: a peer whose every UPDATE is malformed
+	 * must not make us flap each second (bad-inputs U12).  A session
+	 * that stayed up BGP_STABLE_SECS starts over from BGP_RETRY_MIN; a
+	 * Cease (reset, collision, shutdown) is no error.
+	 */
+	if (was_up &&
+	    uv_now(p->bgp->loop) - p->up_since_ms >= BGP_STABLE_SECS * 1000ull)
+		p->retry_secs = BGP_RETRY_MIN;
+	else if (err != NULL && err->code != 0 && err->code != BGP_ERR_CEASE)
 		p->retry_secs = MIN(p->retry_secs * 2, BGP_RETRY_MAX);
 
 	if (p->conns[0] == NULL || p->conns[0] == c)

@@ -194,6 +194,18 @@ bt_nlri_text(
 	return out;
 }
 
+void
+bt_open(struct bgp_open *o, uint32_t asn, uint32_t id, uint32_t afs)
+{
+	memset(o, 0, sizeof(*o));
+	o->version = BGP_VERSION;
+	o->asn = asn;
+	o->hold_time = 90;
+	o->bgp_id = id;
+	o->as4 = true;
+	o->afs = afs;
+}
+
 int
 main(void)
 {

@@ -183,13 +183,8 @@ peer_open(uint32_t asn, uint16_t hold, uint32_t afs, bool ext)
 	struct bgp_open o;
 	struct wbuf w;
 
-	memset(&o, 0, sizeof(o));
-	o.version = BGP_VERSION;
-	o.asn = asn;
+	bt_open(&o, asn, 0x7f000002, afs);
 	o.hold_time = hold;
-	o.bgp_id = 0x7f000002;
-	o.as4 = true;
-	o.afs = afs;
 	o.route_refresh = true;
 	o.ext_msg = ext;
 	wbuf_init(&w, mem, sizeof(mem));
@@ -403,11 +398,8 @@ START_TEST(bad_version)
 	struct wbuf w;
 
 	bgp_fsm_event(c, BGP_EV_TCP_UP, NULL);
-	memset(&o, 0, sizeof(o));
-	o.version = BGP_VERSION;
-	o.asn = 64512;
-	o.hold_time = 90;
-	o.bgp_id = 0x7f000002;
+	bt_open(&o, 64512, 0x7f000002, 0);
+	o.as4 = false;
 	wbuf_init(&w, mem, sizeof(mem));
 	ck_assert_int_eq(bgp_msg_encode_open(&o, &w), 0);
 	mem[BGP_HDR_LEN] = 3; /* version 3 */
@@ -537,13 +529,7 @@ START_TEST(byte_at_a_time)
 	size_t have = 0, used, i;
 
 	bgp_fsm_event(c, BGP_EV_TCP_UP, NULL);
-	memset(&o, 0, sizeof(o));
-	o.version = BGP_VERSION;
-	o.asn = 64512;
-	o.hold_time = 90;
-	o.bgp_id = 0x7f000002;
-	o.as4 = true;
-	o.afs = st.afs;
+	bt_open(&o, 64512, 0x7f000002, st.afs);
 	wbuf_init(&w, mem, sizeof(mem));
 	ck_assert_int_eq(bgp_msg_encode_open(&o, &w), 0);
 	ck_assert_int_eq(bgp_msg_encode_keepalive(&w), 0);

@@ -407,6 +407,177 @@ START_TEST(gr_restart)
 }
 END_TEST
 
+/*
+ * A misbehaving peer, played by the test on 127.0.0.2: it answers cn1's
+ * OPEN, then sends an UPDATE whose withdrawn-routes length runs past the
+ * message (RFC 7606: a session reset).  cn1 must reset with the right
+ * NOTIFICATION and come back with a growing wait (bad-inputs U12), not
+ * every second.
+ */
+static const char fault_config_fmt[] =
+    "<config>"
+    "<bgp-router name='cn1'><router-type>control-node</router-type>"
+    "<address>127.0.0.1</address><port>%u</port></bgp-router>"
+    "<bgp-router name='bad'><router-type>router</router-type>"
+    "<address>127.0.0.2</address><port>%u</port>"
+    "<peers><peer name='cn1'/></peers></bgp-router>"
+    "</config>";
+
+struct fake {
+	uv_tcp_t tcp;
+	uint8_t buf[8192];
+	size_t len;
+	bool opened;
+};
+static uv_tcp_t fake_server;
+static unsigned fake_accepts, fake_notifications;
+static uint8_t fake_notif_code;
+
+static void
+fake_send(struct fake *f, const uint8_t *data, size_t len)
+{
+	uv_buf_t b = uv_buf_init((char *)(uintptr_t)data, (unsigned)len);
+
+	uv_try_write((uv_stream_t *)&f->tcp, &b, 1);
+}
+
+static void
+fake_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct fake *f = h->data;
+
+	(void)hint;
+	buf->base = (char *)f->buf + f->len;
+	buf->len = sizeof(f->buf) - f->len;
+}
+
+static void
+fake_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* Answers OPEN with OPEN + KEEPALIVE, KEEPALIVE with the bad UPDATE. */
+static void
+fake_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+	static const uint8_t bad_update[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 23,
+	    BGP_MSG_UPDATE, 0, 9, 0, 0};
+	struct fake *f = st->data;
+	uint8_t mem[BGP_MAX_LEN];
+	struct bgp_open o;
+	struct bgp_err err;
+	struct wbuf w;
+	size_t mlen;
+	uint8_t type;
+
+	(void)buf;
+	if (n < 0) {
+		if (!uv_is_closing((uv_handle_t *)st))
+			uv_close((uv_handle_t *)st, fake_closed);
+		return;
+	}
+	f->len += (size_t)n;
+	while (bgp_frame_check(
+		   f->buf, f->len, BGP_MAX_LEN, &mlen, &type, &err) == 1) {
+		wbuf_init(&w, mem, sizeof(mem));
+		if (type == BGP_MSG_OPEN && !f->opened) {
+			bt_open(
+			    &o, 64512, 0x7f000002, BGP_AF_BIT(BGP_AF_INET_VPN));
+			bgp_msg_encode_open(&o, &w);
+			bgp_msg_encode_keepalive(&w);
+			fake_send(f, w.data, w.len);
+			f->opened = true;
+		} else if (type == BGP_MSG_KEEPALIVE && f->opened) {
+			fake_send(f, bad_update, sizeof(bad_update));
+		} else if (type == BGP_MSG_NOTIFICATION) {
+			fake_notifications++;
+			fake_notif_code = f->buf[BGP_HDR_LEN];
+		}
+		memmove(f->buf, f->buf + mlen, f->len - mlen);
+		f->len -= mlen;
+	}
+}
+
+static void
+fake_accept(uv_stream_t *server, int status)
+{
+	struct fake *f;
+
+	if (status != 0)
+		return;
+	f = xcalloc(1, sizeof(*f));
+	uv_tcp_init(&loop, &f->tcp);
+	f->tcp.data = f;
+	if (uv_accept(server, (uv_stream_t *)&f->tcp) != 0) {
+		uv_close((uv_handle_t *)&f->tcp, fake_closed);
+		return;
+	}
+	fake_accepts++;
+	uv_read_start((uv_stream_t *)&f->tcp, fake_alloc, fake_read);
+}
+
+static void
+setup_fault(void)
+{
+	struct sockaddr_storage ss;
+	char text[2048];
+
+	log_init("check_bgp", LOG_LEVEL_ERR);
+	ck_assert_int_eq(schema_init(), 0);
+	port = (uint16_t)(20000 + getpid() % 20000);
+	snprintf(text, sizeof(text), fault_config_fmt, port, port);
+	test_tmpfile("bgp-cfg", cfgpath, sizeof(cfgpath));
+	test_write_file(cfgpath, text);
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	fake_accepts = fake_notifications = 0;
+	uv_tcp_init(&loop, &fake_server);
+	snprintf(text, sizeof(text), "127.0.0.2:%u", port);
+	sockaddr_parse(text, 0, &ss);
+	ck_assert_int_eq(
+	    uv_tcp_bind(&fake_server, (struct sockaddr *)&ss, 0), 0);
+	ck_assert_int_eq(
+	    uv_listen((uv_stream_t *)&fake_server, 8, fake_accept), 0);
+	n1 = node_new("cn1", &b1);
+	n2 = NULL;
+	ck_assert_int_eq(cn_node_start(n1), 0);
+	agent = rt_source_new(RT_SRC_XMPP, "compute1");
+}
+
+static void
+teardown_fault(void)
+{
+	uv_close((uv_handle_t *)&fake_server, NULL);
+	teardown();
+}
+
+static bool
+never(void)
+{
+	return false;
+}
+
+START_TEST(malformed_update_backs_off)
+{
+	struct bgp_neighbor x;
+
+	/* 7 s: without back-off cn1 would connect about 7 times; with it,
+	 * at 0, 2 and 6 s. */
+	run_until(never, 7000);
+	ck_assert_uint_ge(fake_accepts, 2);
+	ck_assert_uint_le(fake_accepts, 4);
+	ck_assert_uint_ge(fake_notifications, 2);
+	ck_assert_uint_eq(fake_notif_code, BGP_ERR_UPDATE);
+	ck_assert_int_eq(bgp_neighbor_get(b1, "bad", &x), 0);
+	ck_assert_msg(strstr(x.last_error,
+			  "sent UPDATE message error/malformed attribute "
+			  "list") == x.last_error,
+	    "%s", x.last_error);
+	ck_assert_uint_ge(x.flaps, 2);
+}
+END_TEST
+
 Suite *
 bgp_session_suite(void)
 {
@@ -426,6 +597,12 @@ bgp_session_suite(void)
 	tcase_add_test(tc, gr_helper);
 	tcase_add_test(tc, hard_reset);
 	tcase_add_test(tc, gr_restart);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("faults");
+	tcase_add_checked_fixture(tc, setup_fault, teardown_fault);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, malformed_update_backs_off);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,6 +13,7 @@
 # Speaks TAP.  Every process started here is stopped here.
 set -u
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/bgp/peers.sh"
 
 if ! command -v gobgpd >/dev/null 2>&1 || ! command -v gobgp >/dev/null 2>&1
 then
@@ -29,12 +30,7 @@ MCPID="" APID="" CPID=""
 cleanup() {
 	for p in $MCPID $APID $CPID; do kill -9 "$p" 2>/dev/null; done
 	for p in $MCPID $APID $CPID; do wait "$p" 2>/dev/null; done
-	if [ "$_tap_failed" -ne 0 ]; then
-		for f in "$T"/*.log; do
-			echo "# ---- $f" >&2
-			tail -n 40 "$f" | sed 's/^/# /' >&2
-		done
-	fi
+	dump_logs "$T"
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -135,21 +131,7 @@ ctl() { "$CTL" -s "$SRV" "$@"; }
 # established CLI: the one neighbor of that gobgpd is Established.
 established() { $1 neighbor 2>/dev/null | grep -q 'Establ'; }
 
-# until_ok SECONDS COMMAND...: retries the command every 0.2 s.
-until_ok() {
-	_n=$(($1 * 5))
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		_n=$((_n - 1))
-	done
-	return 1
-}
 
-# rib CLI FAMILY PATTERN: the route table shows PATTERN.
-rib() { $1 global rib -a "$2" 2>/dev/null | grep -q -- "$3"; }
-no_rib() { ! $1 global rib -a "$2" 2>/dev/null | grep -q -- "$3"; }
 
 gobgpd_conf gw-a 127.0.2.2 64512
 gobgpd_conf gw-c 127.0.2.4 65001

@@ -84,4 +84,7 @@ void bt_write(struct wbuf *w, enum bgp_af af, const struct attr *a,
 char *bt_nlri_text(
     enum bgp_af af, struct buf sec, bool withdraw, char *out, size_t len);
 
+/* An OPEN of version 4, hold time 90, 4-octet AS, families afs. */
+void bt_open(struct bgp_open *o, uint32_t asn, uint32_t id, uint32_t afs);
+
 #endif /* SDN_TESTS_BGP_SUITES_H */

@@ -166,8 +166,9 @@ struct bgp_peer_cfg {
 	uint32_t router_id;  /* ours, host order */
 	uint32_t cluster_id; /* ours when we reflect, else 0 */
 	uint16_t hold_time;
-	uint32_t afs;      /* families offered */
-	char auth_key[81]; /* TCP MD5, "" for none */
+	uint32_t afs;         /* families offered */
+	char auth_key[81];    /* TCP MD5, "" for none */
+	char conf_error[128]; /* why it cannot run, or "" */
 	bool passive, admin_down, rr_client;
 	bool gr, llgr;        /* offer graceful restart / LLGR */
 	uint16_t gr_time;     /* our restart time */

@@ -727,6 +727,8 @@ bgp__peer_state(const struct bgp_peer *p)
 			s = p->conns[i]->fsm.state;
 	if (s == BGP_IDLE && !p->cfg.admin_down && !p->cfg.passive)
 		s = BGP_ACTIVE;
+	if (p->cfg.conf_error[0] != '\0')
+		return "Idle (config error)";
 	return p->cfg.admin_down ? "Idle (admin-down)" : bgp_state_name(s);
 }
 

@@ -418,7 +418,7 @@ make_cfg(const struct bgp *b, const struct schema_config *cfg,
 	else if (theirs != NULL && theirs->hold_time != 0)
 		pc->hold_time = theirs->hold_time;
 	pc->afs = afs_of(self->families & r->families);
-	/* The peer's key, else ours: the two ends must agree anyway. */
+	/* TCP MD5 when either router has a key; two keys must agree. */
 	snprintf(pc->auth_key, sizeof(pc->auth_key), "%s",
 	    r->auth_key != NULL          ? r->auth_key
 		: self->auth_key != NULL ? self->auth_key
@@ -426,6 +426,13 @@ make_cfg(const struct bgp *b, const struct schema_config *cfg,
 	/* Only one side connects when a peering says passive. */
 	pc->passive = mine != NULL && mine->passive;
 	pc->admin_down = r->admin_down || self->admin_down;
+	if (r->auth_key != NULL && self->auth_key != NULL &&
+	    strcmp(r->auth_key, self->auth_key) != 0) {
+		snprintf(pc->conf_error, sizeof(pc->conf_error),
+		    "auth-key of %s and %s differ", self->obj.name,
+		    r->obj.name);
+		pc->admin_down = true;
+	}
 	if (self->cluster_id != 0 && pc->local_as == pc->remote_as &&
 	    r->router_type != SCHEMA_ROUTER_CONTROL_NODE) {
 		/* Gateways are our clients; control nodes a full mesh. */
@@ -455,7 +462,8 @@ cfg_needs_reset(const struct bgp_peer_cfg *a, const struct bgp_peer_cfg *b)
 	    strcmp(a->auth_key, b->auth_key) != 0 ||
 	    a->rr_client != b->rr_client || a->gr != b->gr ||
 	    a->llgr != b->llgr || a->gr_time != b->gr_time ||
-	    a->llgr_time != b->llgr_time;
+	    a->llgr_time != b->llgr_time ||
+	    strcmp(a->conf_error, b->conf_error) != 0;
 }
 
 static void
@@ -532,7 +540,12 @@ apply_peer(struct bgp *b, const struct bgp_peer_cfg *pc)
 	}
 	p = bgp__peer_new(b, pc);
 	peer_insert(b, p);
-	if (pc->auth_key[0] != '\0')
+	if (pc->conf_error[0] != '\0') {
+		log_peer_warnx(pc->name, "not started: %s", pc->conf_error);
+		snprintf(
+		    p->last_error, sizeof(p->last_error), "%s", pc->conf_error);
+	}
+	if (pc->auth_key[0] != '\0' && !pc->admin_down)
 		md5_listener(b, &pc->remote, pc->auth_key);
 	if (!pc->admin_down)
 		log_peer_info(pc->name, "configured: AS %u, %s%s",

@@ -43,10 +43,10 @@ static const char config_fmt[] =
     "%s</global-system-config>"
     "<bgp-router name='cn1'><router-type>control-node</router-type>"
     "<address>127.0.0.1</address><port>%u</port><hold-time>9</hold-time>"
-    "</bgp-router>"
+    "%s</bgp-router>"
     "<bgp-router name='cn2'><router-type>control-node</router-type>"
     "<address>127.0.0.2</address><port>%u</port><hold-time>9</hold-time>"
-    "</bgp-router>"
+    "%s</bgp-router>"
     "<virtual-network name='default-domain:demo:red'><network-id>1"
     "</network-id><route-target-list><route-target>target:64512:101"
     "</route-target></route-target-list></virtual-network>"
@@ -74,8 +74,10 @@ node_new(const char *name, struct cn_proto **bp)
 	return n;
 }
 
+/* Two nodes; gr goes into the global config, x1/x2 into cn1's and
+ * cn2's bgp-router. */
 static void
-start(const char *gr)
+start3(const char *gr, const char *x1, const char *x2)
 {
 	char text[4096];
 
@@ -83,7 +85,7 @@ start(const char *gr)
 	ck_assert_int_eq(schema_init(), 0);
 	/* Both nodes bind their own address on one port picked per run. */
 	port = (uint16_t)(20000 + getpid() % 20000);
-	snprintf(text, sizeof(text), config_fmt, gr, port, port);
+	snprintf(text, sizeof(text), config_fmt, gr, port, x1, port, x2);
 	test_tmpfile("bgp-cfg", cfgpath, sizeof(cfgpath));
 	test_write_file(cfgpath, text);
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
@@ -98,13 +100,26 @@ start(const char *gr)
 static void
 setup(void)
 {
-	start("");
+	start3("", "", "");
 }
 
 static void
 setup_gr(void)
 {
-	start(gr_on);
+	start3(gr_on, "", "");
+}
+
+static void
+setup_md5(void)
+{
+	start3(
+	    "", "<auth-key>s3cret</auth-key>", "<auth-key>s3cret</auth-key>");
+}
+
+static void
+setup_md5_differ(void)
+{
+	start3("", "<auth-key>s3cret</auth-key>", "<auth-key>other</auth-key>");
 }
 
 static void
@@ -419,9 +434,10 @@ static const char fault_config_fmt[] =
     "<bgp-router name='cn1'><router-type>control-node</router-type>"
     "<address>127.0.0.1</address><port>%u</port></bgp-router>"
     "<bgp-router name='bad'><router-type>router</router-type>"
-    "<address>127.0.0.2</address><port>%u</port>"
+    "<address>127.0.0.2</address><port>%u</port>%s"
     "<peers><peer name='cn1'/></peers></bgp-router>"
     "</config>";
+static const char *fault_extra = "";
 
 struct fake {
 	uv_tcp_t tcp;
@@ -432,6 +448,11 @@ struct fake {
 static uv_tcp_t fake_server;
 static unsigned fake_accepts, fake_notifications;
 static uint8_t fake_notif_code;
+/* The deaf peer: after the OPEN exchange it reads nothing more and only
+ * sends KEEPALIVEs (so cn1's hold timer stays quiet). */
+static bool fake_deaf;
+static struct fake *fake_last;
+static uv_timer_t fake_ka;
 
 static void
 fake_send(struct fake *f, const uint8_t *data, size_t len)
@@ -485,10 +506,17 @@ fake_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 		if (type == BGP_MSG_OPEN && !f->opened) {
 			bt_open(
 			    &o, 64512, 0x7f000002, BGP_AF_BIT(BGP_AF_INET_VPN));
+			if (fake_deaf)
+				o.hold_time = 3;
 			bgp_msg_encode_open(&o, &w);
 			bgp_msg_encode_keepalive(&w);
 			fake_send(f, w.data, w.len);
 			f->opened = true;
+			if (fake_deaf) {
+				uv_read_stop(st);
+				fake_last = f;
+				return;
+			}
 		} else if (type == BGP_MSG_KEEPALIVE && f->opened) {
 			fake_send(f, bad_update, sizeof(bad_update));
 		} else if (type == BGP_MSG_NOTIFICATION) {
@@ -527,7 +555,7 @@ setup_fault(void)
 	log_init("check_bgp", LOG_LEVEL_ERR);
 	ck_assert_int_eq(schema_init(), 0);
 	port = (uint16_t)(20000 + getpid() % 20000);
-	snprintf(text, sizeof(text), fault_config_fmt, port, port);
+	snprintf(text, sizeof(text), fault_config_fmt, port, port, fault_extra);
 	test_tmpfile("bgp-cfg", cfgpath, sizeof(cfgpath));
 	test_write_file(cfgpath, text);
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
@@ -549,7 +577,39 @@ static void
 teardown_fault(void)
 {
 	uv_close((uv_handle_t *)&fake_server, NULL);
+	if (fake_deaf)
+		uv_close((uv_handle_t *)&fake_ka, NULL);
+	fake_deaf = false;
+	fake_last = NULL;
+	fault_extra = "";
 	teardown();
+}
+
+static void
+fake_keepalive(uv_timer_t *h)
+{
+	static const uint8_t ka[BGP_HDR_LEN] = {0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0,
+	    BGP_HDR_LEN, BGP_MSG_KEEPALIVE};
+
+	(void)h;
+	if (fake_last != NULL && !uv_is_closing((uv_handle_t *)&fake_last->tcp))
+		fake_send(fake_last, ka, sizeof(ka));
+}
+
+static void
+setup_deaf(void)
+{
+	int small = 4096;
+	uv_os_fd_t fd;
+
+	fake_deaf = true;
+	setup_fault();
+	/* A small receive window, inherited by the accepted socket. */
+	ck_assert_int_eq(uv_fileno((uv_handle_t *)&fake_server, &fd), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	uv_timer_init(&loop, &fake_ka);
+	uv_timer_start(&fake_ka, fake_keepalive, 1000, 1000);
 }
 
 static bool
@@ -578,6 +638,92 @@ START_TEST(malformed_update_backs_off)
 }
 END_TEST
 
+static void
+setup_md5_fault(void)
+{
+	fault_extra = "<auth-key>s3cret</auth-key>";
+	setup_fault();
+}
+
+/*
+ * TCP MD5 (RFC 2385) is enforced: with a key for the peer, cn1's SYNs
+ * are signed, and a peer without the key never sees a connection (the
+ * malformed_update test is the same peer without a key: it does).
+ */
+START_TEST(md5_unsigned_peer)
+{
+	struct bgp_neighbor x;
+
+	run_until(never, 2500);
+	ck_assert_uint_eq(fake_accepts, 0);
+	ck_assert_int_eq(bgp_neighbor_get(b1, "bad", &x), 0);
+	ck_assert(!x.established);
+}
+END_TEST
+
+/* With the same key on both ends the session comes up. */
+START_TEST(md5_same_key)
+{
+	ck_assert_msg(run_until(both_up, 5000), "no session with TCP MD5");
+}
+END_TEST
+
+/* Two different keys are a configuration error, shown, not a retry loop. */
+START_TEST(md5_keys_differ)
+{
+	run_until(never, 500);
+	ck_assert_str_eq(nbr(1).state, "Idle (config error)");
+	ck_assert_str_eq(nbr(1).last_error, "auth-key of cn1 and cn2 differ");
+	ck_assert_str_eq(nbr(2).last_error, "auth-key of cn2 and cn1 differ");
+	ck_assert(!nbr(1).established);
+}
+END_TEST
+
+static bool
+bad_is_down(void)
+{
+	struct bgp_neighbor x;
+
+	return bgp_neighbor_get(b1, "bad", &x) == 0 && x.flaps > 0;
+}
+
+/*
+ * RFC 9687: a peer that keeps its session alive but stops reading.  cn1
+ * has 300000 inet-vpn routes for it, more than the socket buffers hold;
+ * once nothing moves for the send hold time (max(8 s, 2 x hold)) it
+ * resets the session with error 8, instead of queueing without end.
+ */
+START_TEST(send_hold_timer)
+{
+	struct rt_table *vpn =
+	    ri_table(ri_mgr_master(cn_node_ri_mgr(n1)), RT_L3VPN);
+	struct bgp_neighbor x;
+	struct attr a, *ia;
+	uint64_t rt[1];
+	struct rt_key k;
+	char key[64];
+	unsigned i;
+
+	memset(&a, 0, sizeof(a));
+	ipaddr_parse("127.0.0.11", &a.nexthop);
+	rtarget_parse("target:64512:7", &rt[0]);
+	a.ecomm = rt;
+	a.necomm = 1;
+	ia = attr_intern(&a);
+	for (i = 0; i < 300000; i++) {
+		snprintf(key, sizeof(key), "64512:7:10.%u.%u.%u/32", i >> 16,
+		    (i >> 8) & 0xff, i & 0xff);
+		ck_assert_int_eq(rt_key_parse(RT_L3VPN, key, &k), 0);
+		ck_assert_int_eq(rt_update(vpn, &k, agent, ia, 16, 0), 0);
+	}
+	attr_unref(ia);
+	ck_assert_msg(run_until(bad_is_down, 25000), "no send hold reset");
+	ck_assert_int_eq(bgp_neighbor_get(b1, "bad", &x), 0);
+	ck_assert_msg(strstr(x.last_error, "Send hold timer expired") != NULL,
+	    "%s", x.last_error);
+}
+END_TEST
+
 Suite *
 bgp_session_suite(void)
 {
@@ -603,6 +749,25 @@ bgp_session_suite(void)
 	tcase_add_checked_fixture(tc, setup_fault, teardown_fault);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, malformed_update_backs_off);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("md5");
+	tcase_add_checked_fixture(tc, setup_md5, teardown);
+	tcase_add_test(tc, md5_same_key);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("md5-differ");
+	tcase_add_checked_fixture(tc, setup_md5_differ, teardown);
+	tcase_add_test(tc, md5_keys_differ);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("md5-enforced");
+	tcase_add_checked_fixture(tc, setup_md5_fault, teardown_fault);
+	tcase_add_test(tc, md5_unsigned_peer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("deaf-peer");
+	tcase_add_checked_fixture(tc, setup_deaf, teardown_fault);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, send_hold_timer);
 	suite_add_tcase(s, tc);
 	return s;
 }

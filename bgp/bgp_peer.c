@@ -312,6 +312,17 @@ op_check_open(struct bgp_fsm *f, const struct bgp_open *o, struct bgp_err *err)
 	if (other == NULL || other->closing)
 		return 0;
 	if (other->fsm.state == BGP_ESTABLISHED) {
+		/* RFC 4724 4.2: a restarted peer opens a new session while
+		 * the old connection still looks alive; the old one is over
+		 * (as if it dropped: its routes stay stale). */
+		if (o->gr.present && p->peer_gr.present && p->cfg.helper) {
+			log_peer_info(pname(p),
+			    "a new session from the "
+			    "restarted peer replaces the "
+			    "established one");
+			bgp_fsm_event(&other->fsm, BGP_EV_TCP_DOWN, NULL);
+			return 0;
+		}
 		cease(err, 7, "connection collision: already established");
 		return -1;
 	}

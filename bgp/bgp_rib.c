@@ -54,6 +54,17 @@ negotiated(const struct bgp_peer *p, enum bgp_af af)
 	return p->est != NULL && (p->est->fsm.caps.afs & BGP_AF_BIT(af));
 }
 
+static bool
+has_comm(const struct attr *a, uint32_t c)
+{
+	size_t i;
+
+	for (i = 0; a != NULL && i < a->ncomm; i++)
+		if (a->comm[i] == c)
+			return true;
+	return false;
+}
+
 /* True when the attribute set says VXLAN (EVPN labels are then VNIs). */
 static bool
 is_vxlan(const struct attr *a)
@@ -202,8 +213,12 @@ apply_section(struct bgp_peer *p, enum bgp_af af, struct buf *b, bool withdraw,
 			     path = path->next)
 				had = path->src == p->src &&
 				    !(path->flags & RT_PATH_SECONDARY);
+		/* A route that is long-lived stale already (RFC 9494 4.5)
+		 * stays least preferred here too. */
 		if (rt_update(t, &n.key, p->src, attr,
-			import_label(af, attr, n.label), 0) == 0 &&
+			import_label(af, attr, n.label),
+			has_comm(attr, COMM_LLGR_STALE) ? RT_PATH_LLGR_STALE
+							: 0) == 0 &&
 		    !had)
 			p->prefixes_in++;
 	}
@@ -439,7 +454,8 @@ export_attr(struct bgp_peer *p, const struct rt_path *path)
 			t.ncluster = (uint16_t)(n + 1);
 		}
 	}
-	if ((path->flags & RT_PATH_LLGR_STALE) && a->ncomm < nitems(comm)) {
+	if ((path->flags & RT_PATH_LLGR_STALE) &&
+	    !has_comm(a, COMM_LLGR_STALE) && a->ncomm < nitems(comm)) {
 		if (a->ncomm > 0)
 			memcpy(comm, a->comm, a->ncomm * sizeof(*comm));
 		comm[a->ncomm] = COMM_LLGR_STALE;
@@ -770,6 +786,38 @@ bgp__rib_down(struct bgp_peer *p, bool graceful)
 	}
 }
 
+/* RFC 9494 4.3: the peer's routes marked NO_LLGR go rather than becoming
+ * long-lived stale. */
+static void
+flush_no_llgr(struct bgp_peer *p, enum bgp_af af)
+{
+	struct rt_table *t = bgp__table(p->bgp, af);
+	const struct rt_entry *e;
+	const struct rt_path *path;
+	struct rt_key *keys = NULL;
+	size_t n = 0, cap = 0, i;
+
+	for (e = rt_table_first(t); e != NULL; e = rt_table_next(e)) {
+		for (path = rt_entry_paths(e); path != NULL;
+		     path = path->next) {
+			if (path->src != p->src ||
+			    (path->flags & RT_PATH_SECONDARY) ||
+			    !has_comm(path->attr, COMM_NO_LLGR))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				keys = xreallocarray(keys, cap, sizeof(*keys));
+			}
+			rt_entry_key(e, &keys[n++]);
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (rt_withdraw(t, &keys[i], p->src) == 0 && p->prefixes_in > 0)
+			p->prefixes_in--;
+	free(keys);
+}
+
 void
 bgp__rib_gr_timer(struct bgp_peer *p)
 {
@@ -786,6 +834,7 @@ bgp__rib_gr_timer(struct bgp_peer *p)
 					flush_stale(p, (enum bgp_af)af);
 					continue;
 				}
+				flush_no_llgr(p, (enum bgp_af)af);
 				rt_table_mark_stale(bgp__table(p->bgp, af),
 				    p->src, RT_PATH_LLGR_STALE);
 				llst = MAX(llst,

@@ -110,6 +110,16 @@ setup_gr(void)
 }
 
 static void
+setup_llgr(void)
+{
+	start3("<graceful-restart-parameters><enable>true</enable>"
+	       "<restart-time>1</restart-time><long-lived-restart-time>30"
+	       "</long-lived-restart-time><bgp-helper-enable>true"
+	       "</bgp-helper-enable></graceful-restart-parameters>",
+	    "", "");
+}
+
+static void
 setup_md5(void)
 {
 	start3(
@@ -187,18 +197,28 @@ red(struct cn_node *n, enum rt_family f)
 }
 
 static void
-publish(const char *prefix, const char *nh, uint32_t label)
+publish_comm(const char *prefix, const char *nh, uint32_t label, uint32_t comm)
 {
 	struct attr a, *ia;
 	struct rt_key k;
 
 	memset(&a, 0, sizeof(a));
 	ipaddr_parse(nh, &a.nexthop);
+	if (comm != 0) {
+		a.comm = &comm;
+		a.ncomm = 1;
+	}
 	ck_assert_int_eq(rt_key_parse(RT_INET, prefix, &k), 0);
 	ia = attr_intern(&a);
 	ck_assert_int_eq(
 	    rt_update(red(n1, RT_INET), &k, agent, ia, label, 0), 0);
 	attr_unref(ia);
+}
+
+static void
+publish(const char *prefix, const char *nh, uint32_t label)
+{
+	publish_comm(prefix, nh, label, 0);
 }
 
 /* The path of prefix in n2's red.inet.0, or NULL. */
@@ -391,6 +411,34 @@ START_TEST(hard_reset)
 END_TEST
 
 static bool
+llgr_3(void)
+{
+	const struct rt_path *p = at_n2("10.1.1.3/32");
+
+	return p != NULL && (p->flags & RT_PATH_LLGR_STALE);
+}
+
+/*
+ * Long-lived graceful restart (RFC 9494): cn1 stops; after its restart
+ * time (1 s) its routes at cn2 become long-lived stale, except the one
+ * marked NO_LLGR, which goes.
+ */
+START_TEST(llgr)
+{
+	ck_assert_msg(run_until(both_up, 5000), "sessions did not come up");
+	publish("10.1.1.3/32", "127.0.0.11", 17);
+	publish_comm("10.1.1.4/32", "127.0.0.11", 18, 0xffff0007u);
+	ck_assert(run_until(has_both, 5000));
+	stop_node(&n1);
+	ck_assert(run_until(n2_peer_down, 5000));
+	ck_assert(stale_3());
+	ck_assert_msg(run_until(llgr_3, 5000), "no long-lived stale route");
+	ck_assert_str_eq(nbr(2).gr_state, "long-lived stale");
+	ck_assert_ptr_null(at_n2("10.1.1.4/32"));
+}
+END_TEST
+
+static bool
 n1_is_stopped(void)
 {
 	return n1_stopped;
@@ -430,20 +478,21 @@ END_TEST
  * every second.
  */
 static const char fault_config_fmt[] =
-    "<config>"
+    "<config><global-system-config>%s</global-system-config>"
     "<bgp-router name='cn1'><router-type>control-node</router-type>"
     "<address>127.0.0.1</address><port>%u</port></bgp-router>"
     "<bgp-router name='bad'><router-type>router</router-type>"
     "<address>127.0.0.2</address><port>%u</port>%s"
     "<peers><peer name='cn1'/></peers></bgp-router>"
     "</config>";
-static const char *fault_extra = "";
+static const char *fault_extra = "", *fault_global = "";
 
 struct fake {
 	uv_tcp_t tcp;
+	uv_connect_t req;
 	uint8_t buf[8192];
 	size_t len;
-	bool opened;
+	bool sent_open, opened;
 };
 static uv_tcp_t fake_server;
 static unsigned fake_accepts, fake_notifications;
@@ -453,6 +502,27 @@ static uint8_t fake_notif_code;
 static bool fake_deaf;
 static struct fake *fake_last;
 static uv_timer_t fake_ka;
+/* The restarting peer: it offers graceful restart and stays quiet; the
+ * test opens a second session from it while the first looks alive. */
+static bool fake_gr;
+static unsigned fake_eofs;
+
+static void
+fake_open(struct wbuf *w, bool restarted)
+{
+	struct bgp_open o;
+
+	bt_open(&o, 64512, 0x7f000002, BGP_AF_BIT(BGP_AF_INET_VPN));
+	if (fake_deaf)
+		o.hold_time = 3;
+	if (fake_gr) {
+		o.gr.present = true;
+		o.gr.restarted = restarted;
+		o.gr.restart_time = 60;
+		o.gr.afs = o.gr.forwarding = o.afs;
+	}
+	bgp_msg_encode_open(&o, w);
+}
 
 static void
 fake_send(struct fake *f, const uint8_t *data, size_t len)
@@ -487,7 +557,6 @@ fake_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 	    BGP_MSG_UPDATE, 0, 9, 0, 0};
 	struct fake *f = st->data;
 	uint8_t mem[BGP_MAX_LEN];
-	struct bgp_open o;
 	struct bgp_err err;
 	struct wbuf w;
 	size_t mlen;
@@ -495,6 +564,7 @@ fake_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 
 	(void)buf;
 	if (n < 0) {
+		fake_eofs++;
 		if (!uv_is_closing((uv_handle_t *)st))
 			uv_close((uv_handle_t *)st, fake_closed);
 		return;
@@ -504,20 +574,17 @@ fake_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 		   f->buf, f->len, BGP_MAX_LEN, &mlen, &type, &err) == 1) {
 		wbuf_init(&w, mem, sizeof(mem));
 		if (type == BGP_MSG_OPEN && !f->opened) {
-			bt_open(
-			    &o, 64512, 0x7f000002, BGP_AF_BIT(BGP_AF_INET_VPN));
-			if (fake_deaf)
-				o.hold_time = 3;
-			bgp_msg_encode_open(&o, &w);
+			if (!f->sent_open)
+				fake_open(&w, false);
 			bgp_msg_encode_keepalive(&w);
 			fake_send(f, w.data, w.len);
-			f->opened = true;
+			f->opened = f->sent_open = true;
 			if (fake_deaf) {
 				uv_read_stop(st);
 				fake_last = f;
 				return;
 			}
-		} else if (type == BGP_MSG_KEEPALIVE && f->opened) {
+		} else if (type == BGP_MSG_KEEPALIVE && f->opened && !fake_gr) {
 			fake_send(f, bad_update, sizeof(bad_update));
 		} else if (type == BGP_MSG_NOTIFICATION) {
 			fake_notifications++;
@@ -555,7 +622,8 @@ setup_fault(void)
 	log_init("check_bgp", LOG_LEVEL_ERR);
 	ck_assert_int_eq(schema_init(), 0);
 	port = (uint16_t)(20000 + getpid() % 20000);
-	snprintf(text, sizeof(text), fault_config_fmt, port, port, fault_extra);
+	snprintf(text, sizeof(text), fault_config_fmt, fault_global, port, port,
+	    fault_extra);
 	test_tmpfile("bgp-cfg", cfgpath, sizeof(cfgpath));
 	test_write_file(cfgpath, text);
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
@@ -581,7 +649,8 @@ teardown_fault(void)
 		uv_close((uv_handle_t *)&fake_ka, NULL);
 	fake_deaf = false;
 	fake_last = NULL;
-	fault_extra = "";
+	fault_extra = fault_global = "";
+	fake_gr = false;
 	teardown();
 }
 
@@ -635,6 +704,93 @@ START_TEST(malformed_update_backs_off)
 			  "list") == x.last_error,
 	    "%s", x.last_error);
 	ck_assert_uint_ge(x.flaps, 2);
+}
+END_TEST
+
+static void
+fake_connected(uv_connect_t *req, int status)
+{
+	struct fake *f = req->data;
+	uint8_t mem[BGP_MAX_LEN];
+	struct wbuf w;
+
+	ck_assert_int_eq(status, 0);
+	wbuf_init(&w, mem, sizeof(mem));
+	fake_open(&w, true);
+	fake_send(f, w.data, w.len);
+	f->sent_open = true;
+	uv_read_start((uv_stream_t *)&f->tcp, fake_alloc, fake_read);
+}
+
+/* A second session from the fake peer, to cn1 (from 127.0.0.2). */
+static void
+fake_connect(void)
+{
+	struct sockaddr_storage from, to;
+	struct fake *f = xcalloc(1, sizeof(*f));
+	char text[64];
+
+	sockaddr_parse("127.0.0.2:0", 0, &from);
+	snprintf(text, sizeof(text), "127.0.0.1:%u", port);
+	sockaddr_parse(text, 0, &to);
+	uv_tcp_init(&loop, &f->tcp);
+	f->tcp.data = f;
+	f->req.data = f;
+	ck_assert_int_eq(uv_tcp_bind(&f->tcp, (struct sockaddr *)&from, 0), 0);
+	ck_assert_int_eq(uv_tcp_connect(&f->req, &f->tcp,
+			     (struct sockaddr *)&to, fake_connected),
+	    0);
+}
+
+static void
+setup_gr_fault(void)
+{
+	fake_gr = true;
+	fault_global = "<graceful-restart-parameters><enable>true</enable>"
+		       "<bgp-helper-enable>true</bgp-helper-enable>"
+		       "</graceful-restart-parameters>";
+	setup_fault();
+}
+
+static bool
+fake_old_closed(void)
+{
+	return fake_eofs >= 1;
+}
+
+static bool
+bad_up(void)
+{
+	struct bgp_neighbor x;
+
+	return bgp_neighbor_get(b1, "bad", &x) == 0 && x.established;
+}
+
+static bool
+bad_flapped_up(void)
+{
+	struct bgp_neighbor x;
+
+	return bgp_neighbor_get(b1, "bad", &x) == 0 && x.established &&
+	    x.flaps == 1;
+}
+
+/*
+ * RFC 4724 4.2: a peer that restarted while its old TCP connection still
+ * looks alive opens a new one with the graceful restart capability.
+ * The new session replaces the old, which ends as if the connection had
+ * dropped (no NOTIFICATION; the peer's routes would stay stale), instead
+ * of the new one being refused as a collision until the hold timer
+ * ends the old.
+ */
+START_TEST(gr_new_connection)
+{
+	ck_assert_msg(run_until(bad_up, 5000), "no session with the peer");
+	fake_eofs = 0;
+	fake_connect();
+	ck_assert_msg(run_until(bad_flapped_up, 5000), "not replaced");
+	ck_assert_uint_eq(fake_notifications, 0);
+	ck_assert(run_until(fake_old_closed, 2000));
 }
 END_TEST
 
@@ -751,16 +907,31 @@ bgp_session_suite(void)
 	tcase_add_test(tc, malformed_update_backs_off);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("llgr");
+	tcase_add_checked_fixture(tc, setup_llgr, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, llgr);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("gr-new-connection");
+	tcase_add_checked_fixture(tc, setup_gr_fault, teardown_fault);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, gr_new_connection);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("md5");
 	tcase_add_checked_fixture(tc, setup_md5, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, md5_same_key);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("md5-differ");
 	tcase_add_checked_fixture(tc, setup_md5_differ, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, md5_keys_differ);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("md5-enforced");
 	tcase_add_checked_fixture(tc, setup_md5_fault, teardown_fault);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, md5_unsigned_peer);
 	suite_add_tcase(s, tc);
 

@@ -197,8 +197,9 @@ ok "... reflected: originator 127.0.3.2, cluster list 0.0.0.1" \
 	"Originator: 127.0.3.2, Cluster list: 0.0.0.1"
 ok "FRR gets the EVPN type 2 route with VNI 5001 and VXLAN encapsulation" \
 	until_ok 10 vty "show bgp l2vpn evpn route detail" \
+	"entry for 64512:1:\[2\]:\[0\]:\[48\]:\[02:00:00:00:00:03\]" \
 	"Route \[2\]:\[0\]:\[48\]:\[02:00:00:00:00:03\]:\[32\]:\[192.0.2.3\] VNI 5001" \
-	"RT:64512:1 ET:8"
+	"127.0.3.2 from 127.0.3.1" "RT:64512:1 ET:8"
 ok "FRR gets the EVPN type 3 route" until_ok 10 \
 	vty "show bgp l2vpn evpn" "\[3\]:\[0\]:\[32\]:\[127.0.3.2\]"
 

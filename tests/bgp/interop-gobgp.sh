@@ -188,10 +188,10 @@ ok "... with its label, next hop, target and mirador's AS prepended" \
 ok "... imported into gw-c's VRF" sh -c "$C vrf red rib | grep -q '10.1.1.0/24'"
 ok "gw-c does not get target 64512:2, which it did not ask for" \
 	no_rib "$C" vpnv4 "10.2.2.0/24"
-ok "gw-c gets the EVPN MAC/IP route (type 2) with its VNI" \
+ok "gw-c gets the EVPN MAC/IP route (type 2): RD, VNI, next hop, target" \
 	until_ok 10 sh -c "$C global rib -a evpn |
-	grep 'macadv.*02:00:00:00:00:03.*192.0.2.3' | grep '\[5001\]' |
-	grep -q 'VXLAN'"
+	grep 'macadv.*rd:64512:1.*02:00:00:00:00:03.*192.0.2.3' |
+	grep '\[5001\]' | grep '127.0.2.2' | grep -q 'Extcomms: \[64512:1\], \[VXLAN\]'"
 ok "gw-c gets the EVPN inclusive multicast route (type 3)" \
 	until_ok 10 rib "$C" evpn "multicast.*rd:64512:1.*ip:127.0.2.2"
 ok "mirador never had target 64512:3 (gw-a honours its RTC)" \

@@ -480,12 +480,12 @@ END_TEST
 static const char fault_config_fmt[] =
     "<config><global-system-config>%s</global-system-config>"
     "<bgp-router name='cn1'><router-type>control-node</router-type>"
-    "<address>127.0.0.1</address><port>%u</port></bgp-router>"
+    "<address>127.0.0.1</address><port>%u</port>%s</bgp-router>"
     "<bgp-router name='bad'><router-type>router</router-type>"
     "<address>127.0.0.2</address><port>%u</port>%s"
     "<peers><peer name='cn1'/></peers></bgp-router>"
     "</config>";
-static const char *fault_extra = "", *fault_global = "";
+static const char *fault_extra = "", *fault_global = "", *fault_cn1 = "";
 
 struct fake {
 	uv_tcp_t tcp;
@@ -505,6 +505,8 @@ static uv_timer_t fake_ka;
 /* The restarting peer: it offers graceful restart and stays quiet; the
  * test opens a second session from it while the first looks alive. */
 static bool fake_gr;
+/* A peer that sends no bad UPDATE (the GR and passive tests). */
+static bool fake_quiet;
 static unsigned fake_eofs;
 
 static void
@@ -584,7 +586,8 @@ fake_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 				fake_last = f;
 				return;
 			}
-		} else if (type == BGP_MSG_KEEPALIVE && f->opened && !fake_gr) {
+		} else if (type == BGP_MSG_KEEPALIVE && f->opened &&
+		    !fake_quiet) {
 			fake_send(f, bad_update, sizeof(bad_update));
 		} else if (type == BGP_MSG_NOTIFICATION) {
 			fake_notifications++;
@@ -622,8 +625,8 @@ setup_fault(void)
 	log_init("check_bgp", LOG_LEVEL_ERR);
 	ck_assert_int_eq(schema_init(), 0);
 	port = (uint16_t)(20000 + getpid() % 20000);
-	snprintf(text, sizeof(text), fault_config_fmt, fault_global, port, port,
-	    fault_extra);
+	snprintf(text, sizeof(text), fault_config_fmt, fault_global, port,
+	    fault_cn1, port, fault_extra);
 	test_tmpfile("bgp-cfg", cfgpath, sizeof(cfgpath));
 	test_write_file(cfgpath, text);
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
@@ -649,8 +652,8 @@ teardown_fault(void)
 		uv_close((uv_handle_t *)&fake_ka, NULL);
 	fake_deaf = false;
 	fake_last = NULL;
-	fault_extra = fault_global = "";
-	fake_gr = false;
+	fault_extra = fault_global = fault_cn1 = "";
+	fake_gr = fake_quiet = false;
 	teardown();
 }
 
@@ -745,7 +748,7 @@ fake_connect(void)
 static void
 setup_gr_fault(void)
 {
-	fake_gr = true;
+	fake_gr = fake_quiet = true;
 	fault_global = "<graceful-restart-parameters><enable>true</enable>"
 		       "<bgp-helper-enable>true</bgp-helper-enable>"
 		       "</graceful-restart-parameters>";
@@ -791,6 +794,27 @@ START_TEST(gr_new_connection)
 	ck_assert_msg(run_until(bad_flapped_up, 5000), "not replaced");
 	ck_assert_uint_eq(fake_notifications, 0);
 	ck_assert(run_until(fake_old_closed, 2000));
+}
+END_TEST
+
+static void
+setup_passive(void)
+{
+	fake_quiet = true;
+	fault_cn1 = "<peers><peer name='bad'><passive>true</passive></peer>"
+		    "</peers>";
+	setup_fault();
+}
+
+/* A passive peering: cn1 never connects, and accepts the peer's. */
+START_TEST(passive_peer)
+{
+	run_until(never, 2500);
+	ck_assert_uint_eq(fake_accepts, 0);
+	ck_assert(!bad_up());
+	fake_connect();
+	ck_assert_msg(run_until(bad_up, 5000), "the peer's session failed");
+	ck_assert_uint_eq(fake_accepts, 0);
 }
 END_TEST
 
@@ -917,6 +941,12 @@ bgp_session_suite(void)
 	tcase_add_checked_fixture(tc, setup_gr_fault, teardown_fault);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, gr_new_connection);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("passive");
+	tcase_add_checked_fixture(tc, setup_passive, teardown_fault);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, passive_peer);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("md5");

@@ -4,8 +4,11 @@
  * (gcc, fuzz_main.c, part of `make check`).
  *
  * An input is one selector byte, then a byte stream as a peer sends it:
- *   bit 0  4-octet AS negotiated       bit 1  external peer
- *   bit 2  extended messages (65535)   other bits ignored
+ *   bit 0    4-octet AS negotiated     bit 1  external peer
+ *   bit 2    extended messages (65535)
+ *   bits 3-7 k: when not 0, the round-trip target writes UPDATEs of at
+ *            most 256 * k bytes (and the session's limit), so that the
+ *            writer splits routes over several messages
  * every family is negotiated.  Seeds in tests/fuzz/seeds/ have that form.
  */
 #ifndef SDN_TESTS_FUZZ_H
@@ -17,9 +20,10 @@
 
 #include "bgp/bgp.h"
 
-#define FUZZ_SEL_AS4  0x01
-#define FUZZ_SEL_EBGP 0x02
-#define FUZZ_SEL_EXT  0x04
+#define FUZZ_SEL_AS4        0x01
+#define FUZZ_SEL_EBGP       0x02
+#define FUZZ_SEL_EXT        0x04
+#define FUZZ_SEL_WRITE(sel) ((size_t)((sel) >> 3) * 256)
 
 /* The libFuzzer entry point; each target file defines it. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -71,8 +75,9 @@ void fuzz_rt_notification(const struct bgp_notification *n);
 void fuzz_rt_refresh(const struct bgp_refresh *r);
 void fuzz_rt_keepalive(void);
 /* u decoded with caps; a is u->attr interned; secs are its 4 sections
- * (withdrawn, nlri, reach, unreach). */
+ * (withdrawn, nlri, reach, unreach); write_max the writer's limit. */
 void fuzz_rt_update(const struct bgp_update *u, struct attr *a,
-    const struct bgp_session_caps *caps, const struct fuzz_nlris secs[4]);
+    const struct bgp_session_caps *caps, size_t write_max,
+    const struct fuzz_nlris secs[4]);
 
 #endif /* SDN_TESTS_FUZZ_H */

@@ -115,7 +115,7 @@ fuzz_attr_print(const struct attr *a)
 
 static void
 fuzz_update(const uint8_t *body, size_t len,
-    const struct bgp_session_caps *caps, bool roundtrip)
+    const struct bgp_session_caps *caps, size_t write_max, bool roundtrip)
 {
 	struct fuzz_nlris secs[4];
 	struct bgp_update u;
@@ -150,7 +150,7 @@ fuzz_update(const uint8_t *body, size_t len,
 	attr_unref(again);
 	fuzz_attr_print(a);
 	if (roundtrip)
-		fuzz_rt_update(&u, a, caps, secs);
+		fuzz_rt_update(&u, a, caps, write_max, secs);
 	attr_unref(a);
 done:
 	arena_fini(&arena);
@@ -161,7 +161,7 @@ done:
 /* One whole message of type t; body/len without the header. */
 static void
 fuzz_message(uint8_t t, const uint8_t *body, size_t len,
-    const struct bgp_session_caps *caps, bool roundtrip)
+    const struct bgp_session_caps *caps, size_t write_max, bool roundtrip)
 {
 	struct bgp_notification n;
 	struct bgp_refresh r;
@@ -178,7 +178,7 @@ fuzz_message(uint8_t t, const uint8_t *body, size_t len,
 			fuzz_rt_open(&o);
 		break;
 	case BGP_MSG_UPDATE:
-		fuzz_update(body, len, caps, roundtrip);
+		fuzz_update(body, len, caps, write_max, roundtrip);
 		break;
 	case BGP_MSG_NOTIFICATION:
 		if (bgp_msg_decode_notification(body, len, &n, &err) != 0)
@@ -211,7 +211,7 @@ fuzz_bgp_stream(const uint8_t *data, size_t size, bool roundtrip)
 	static const uint8_t key[16] = {'m', 'i', 'r', 'a', 'd', 'o', 'r'};
 	struct bgp_session_caps caps;
 	struct bgp_err err;
-	size_t off, len;
+	size_t off, len, write_max;
 	uint8_t type;
 	int rc;
 
@@ -220,6 +220,9 @@ fuzz_bgp_stream(const uint8_t *data, size_t size, bool roundtrip)
 	/* A fixed hash key: the same input always takes the same path. */
 	ht_seed(key);
 	caps = fuzz_caps(data[0]);
+	write_max = FUZZ_SEL_WRITE(data[0]);
+	if (write_max == 0 || write_max > caps.max_len)
+		write_max = caps.max_len;
 	for (off = 1; off < size; off += len) {
 		rc = bgp_frame_check(
 		    data + off, size - off, caps.max_len, &len, &type, &err);
@@ -228,6 +231,6 @@ fuzz_bgp_stream(const uint8_t *data, size_t size, bool roundtrip)
 		FUZZ_CHECK(len >= BGP_HDR_LEN && len <= size - off,
 		    "frame of %zu bytes with %zu left", len, size - off);
 		fuzz_message(type, data + off + BGP_HDR_LEN, len - BGP_HDR_LEN,
-		    &caps, roundtrip);
+		    &caps, write_max, roundtrip);
 	}
 }

@@ -281,8 +281,9 @@ fuzz_rt_check(const struct wbuf *w, size_t off,
 static void
 fuzz_rt_section(const struct fuzz_nlris *sec, const struct attr *a,
     const struct ipaddr *nh, const struct bgp_session_caps *caps,
-    struct attr *want)
+    size_t write_max, struct attr *want)
 {
+	struct bgp_session_caps wcaps = *caps;
 	struct bgp_update_writer uw;
 	struct wbuf w;
 	size_t i = 0;
@@ -290,9 +291,10 @@ fuzz_rt_section(const struct fuzz_nlris *sec, const struct attr *a,
 
 	if (!sec->present || sec->count == 0)
 		return;
+	wcaps.max_len = write_max;
 	wbuf_init_dyn(&w, FUZZ_WBUF_MAX);
 	while (i < sec->count) {
-		rc = bgp_update_writer_start(&uw, &w, sec->af, a, nh, caps);
+		rc = bgp_update_writer_start(&uw, &w, sec->af, a, nh, &wcaps);
 		if (rc == -EMSGSIZE || rc == -EINVAL)
 			goto done; /* attributes too big; a next hop the
 				    * writer cannot carry (IPv6 for inet) */
@@ -303,7 +305,9 @@ fuzz_rt_section(const struct fuzz_nlris *sec, const struct attr *a,
 		FUZZ_CHECK(rc == 0 || rc == -ENOSPC,
 		    "a decoded %s route the writer refuses: %d",
 		    bgp_af_name(sec->af), rc);
-		FUZZ_CHECK(uw.count > 0, "a route alone does not fit");
+		if (rc == -ENOSPC && uw.count == 0)
+			goto done; /* a route alone is too long (bgp_rib.c
+				    * skips it the same way) */
 		FUZZ_CHECK(bgp_update_writer_finish(&uw) == 0, "finish");
 	}
 	fuzz_rt_check(&w, 0, caps, want, sec);
@@ -332,7 +336,8 @@ fuzz_rt_want(const struct attr *a, const struct ipaddr *nh,
 
 void
 fuzz_rt_update(const struct bgp_update *u, struct attr *a,
-    const struct bgp_session_caps *caps, const struct fuzz_nlris secs[4])
+    const struct bgp_session_caps *caps, size_t write_max,
+    const struct fuzz_nlris secs[4])
 {
 	uint8_t mem[64];
 	struct bgp_update u2;
@@ -358,8 +363,8 @@ fuzz_rt_update(const struct bgp_update *u, struct attr *a,
 		arena_fini(&arena);
 	}
 	/* Withdraws carry no attributes: any outcome sends them. */
-	fuzz_rt_section(&secs[0], NULL, NULL, caps, NULL);
-	fuzz_rt_section(&secs[3], NULL, NULL, caps, NULL);
+	fuzz_rt_section(&secs[0], NULL, NULL, caps, write_max, NULL);
+	fuzz_rt_section(&secs[3], NULL, NULL, caps, write_max, NULL);
 	if (u->outcome == BGP_WITHDRAW || !fuzz_path_survives(a, caps))
 		return;
 	for (i = 1; i <= 2; i++) {
@@ -372,7 +377,7 @@ fuzz_rt_update(const struct bgp_update *u, struct attr *a,
 			continue; /* the writer sends inet with NEXT_HOP only:
 				   * not an RFC 8950 one */
 		want = fuzz_rt_want(a, nh, caps);
-		fuzz_rt_section(&secs[i], a, nh, caps, want);
+		fuzz_rt_section(&secs[i], a, nh, caps, write_max, want);
 		attr_unref(want);
 	}
 }

@@ -106,7 +106,9 @@ grep -v -e '^#' -e '^[[:space:]]*$' "$top/tests/fuzz/handmade.txt" |
 		if (kind != "bad" && kind != "raw")
 			stream[sel] = stream[sel] m
 		if (kind == "ok") {
+			# A fixed time for each packet: the same file each run.
 			dump = dumps "-" (sel == "00" ? "as2" : "as4")
+			printf "2026-01-01 00:00:%02d.000000\n", ++npkt[dump] >dump
 			line = "000000"
 			for (i = 1; i < length(m); i += 2)
 				line = line " " substr(m, i, 2)
@@ -126,7 +128,8 @@ done <"$tmp/list"
 # 3. The hand-made captures: each "ok" message a TCP segment from
 # 127.0.0.2:1179 to 127.0.0.3, one file per session kind.
 for k in as4 as2; do
-	text2pcap -q -4 127.0.0.2,127.0.0.3 -T 1179,40179 "$tmp/dump-$k" \
+	text2pcap -q -F pcap -t '%Y-%m-%d %H:%M:%S.' -4 127.0.0.2,127.0.0.3 \
+		-T 1179,40179 "$tmp/dump-$k" \
 		"$captures/handmade-$k.pcap"
 done
 echo "make-seeds: $(ls "$seeds" | wc -l) seeds in tests/fuzz/seeds"

@@ -5,7 +5,7 @@
 # come out whole.  BGP is TCP port 179 or 1179 (the tests' port).
 # Needs tshark.  Used by tests/fuzz/make-seeds.sh and tests/bgp/tshark.sh.
 set -eu
-tshark -r "$1" -Y 'tcp.len > 0 && !tcp.analysis.retransmission &&
+timeout 120 tshark -r "$1" -Y 'tcp.len > 0 && !tcp.analysis.retransmission &&
 	(tcp.port == 179 || tcp.port == 1179)' \
 	-T fields -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport \
 	-e tcp.payload 2>/dev/null |

@@ -33,7 +33,8 @@ for f in "$top_srcdir"/tests/data/captures/*.pcap*; do
 	name=$(basename "$f")
 	sh "$top_srcdir/tests/bgp/pcap-streams.sh" "$f" |
 		"$top_builddir/tests/bgp/bgp-decode" >"$tmp/ours.raw"
-	tshark -r "$f" -d tcp.port==1179,bgp -Y bgp -T pdml 2>/dev/null |
+	timeout 120 tshark -r "$f" -d tcp.port==1179,bgp -Y bgp -T pdml \
+		2>/dev/null |
 		awk -f "$top_srcdir/tests/bgp/tshark-fields.awk" \
 			>"$tmp/theirs.raw"
 	# The VNI caveat: shift ours where tshark shows an MPLS label.

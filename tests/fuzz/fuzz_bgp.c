@@ -44,6 +44,23 @@ fuzz_caps(uint8_t sel)
 	return c;
 }
 
+/* A protocol error as bgp.h describes it: an offset inside the input,
+ * data within its array, a reason for the log. */
+static void
+fuzz_err_check(const struct bgp_err *err, size_t len)
+{
+	char name[64];
+
+	FUZZ_CHECK(err->off <= len, "error %u/%u at offset %zu of %zu",
+	    err->code, err->subcode, err->off, len);
+	FUZZ_CHECK(err->datalen <= sizeof(err->data), "error data of %zu",
+	    err->datalen);
+	FUZZ_CHECK(memchr(err->reason, '\0', sizeof(err->reason)) != NULL &&
+		err->reason[0] != '\0',
+	    "error without a reason");
+	(void)bgp_err_name(err->code, err->subcode, name, sizeof(name));
+}
+
 /*
  * What the routing core does with a received key: encode it for the
  * table, decode it back for listeners, print it for introspect.
@@ -123,16 +140,17 @@ fuzz_update(const uint8_t *body, size_t len,
 	struct arena arena;
 	struct attr *a, *again;
 	size_t before = attr_count();
-	char name[64];
 
 	arena_init(&arena, 0);
 	if (bgp_update_decode(body, len, caps, &arena, &u, &err) != 0) {
 		FUZZ_CHECK(err.code == BGP_ERR_UPDATE,
 		    "UPDATE reset with %u/%u", err.code, err.subcode);
-		(void)bgp_err_name(err.code, err.subcode, name, sizeof(name));
+		fuzz_err_check(&err, len);
 		goto done;
 	}
 	FUZZ_CHECK(u.outcome <= BGP_WITHDRAW, "outcome %d", (int)u.outcome);
+	FUZZ_CHECK(u.outcome == BGP_OK || u.reason[0] != '\0',
+	    "outcome %d without a reason", (int)u.outcome);
 	memset(secs, 0, sizeof(secs));
 	fuzz_nlri_walk(BGP_AF_INET, u.withdrawn, true, &arena, &secs[0]);
 	fuzz_nlri_walk(BGP_AF_INET, u.nlri, false, &arena, &secs[1]);
@@ -172,8 +190,7 @@ fuzz_message(uint8_t t, const uint8_t *body, size_t len,
 	switch (t) {
 	case BGP_MSG_OPEN:
 		if (bgp_msg_decode_open(body, len, &o, &err) != 0)
-			(void)bgp_err_name(
-			    err.code, err.subcode, name, sizeof(name));
+			fuzz_err_check(&err, len);
 		else if (roundtrip)
 			fuzz_rt_open(&o);
 		break;
@@ -181,8 +198,10 @@ fuzz_message(uint8_t t, const uint8_t *body, size_t len,
 		fuzz_update(body, len, caps, write_max, roundtrip);
 		break;
 	case BGP_MSG_NOTIFICATION:
-		if (bgp_msg_decode_notification(body, len, &n, &err) != 0)
+		if (bgp_msg_decode_notification(body, len, &n, &err) != 0) {
+			fuzz_err_check(&err, len);
 			break;
+		}
 		(void)bgp_err_name(n.code, n.subcode, name, sizeof(name));
 		if (n.has_shutdown)
 			FUZZ_CHECK(strlen(n.shutdown) < sizeof(n.shutdown),
@@ -196,8 +215,9 @@ fuzz_message(uint8_t t, const uint8_t *body, size_t len,
 			fuzz_rt_keepalive();
 		break;
 	case BGP_MSG_ROUTE_REFRESH:
-		if (bgp_msg_decode_refresh(body, len, &r, &err) == 0 &&
-		    roundtrip)
+		if (bgp_msg_decode_refresh(body, len, &r, &err) != 0)
+			fuzz_err_check(&err, len);
+		else if (roundtrip)
 			fuzz_rt_refresh(&r);
 		break;
 	default:
@@ -226,6 +246,8 @@ fuzz_bgp_stream(const uint8_t *data, size_t size, bool roundtrip)
 	for (off = 1; off < size; off += len) {
 		rc = bgp_frame_check(
 		    data + off, size - off, caps.max_len, &len, &type, &err);
+		if (rc < 0)
+			fuzz_err_check(&err, BGP_HDR_LEN);
 		if (rc <= 0)
 			break; /* a header error, or a partial message */
 		FUZZ_CHECK(len >= BGP_HDR_LEN && len <= size - off,

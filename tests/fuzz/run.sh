@@ -21,7 +21,9 @@ bin=$dir/$t-fuzzer
 mkdir -p "$corpus" "$crashes"
 # Messages up to 16 KiB reach past 4096 (extended messages) without
 # making every input slow; the seeds are all smaller.
-"$bin" -max_total_time="$secs" -runs="$runs" -max_len=16384 -timeout=10 \
+# timeout: a bound on the whole run even if libFuzzer's own one fails.
+timeout $((secs + 120)) \
+	"$bin" -max_total_time="$secs" -runs="$runs" -max_len=16384 -timeout=10 \
 	-rss_limit_mb=2048 -print_final_stats=1 \
 	-dict="$top_srcdir/tests/fuzz/bgp.dict" \
 	-artifact_prefix="$crashes/" \

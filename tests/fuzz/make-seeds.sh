@@ -80,6 +80,11 @@ grep -v -e '^#' -e '^[[:space:]]*$' "$top/tests/fuzz/handmade.txt" |
 				inner = group(c == "[" ? "]" : "}")
 				pos++
 				n = length(inner) / 2
+				if (n > (c == "[" ? 255 : 65535)) {
+					print name ": " c " group of " n \
+					    " bytes" >"/dev/stderr"
+					exit 1
+				}
 				out = out sprintf(c == "[" ? "%02x" : "%04x", n) inner
 			} else {
 				out = out substr(s, pos, 2)

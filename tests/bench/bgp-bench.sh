@@ -21,8 +21,9 @@
 # BENCH_DUTS (default "mirador bird frr gobgp"; one that is not installed
 # is skipped, loudly), BENCH_REPEAT (runs per DUT and N, the median is
 # shown, default 1), BENCH_TIMEOUT (seconds per run, default 900),
-# BENCH_OUT (also write the table there), BENCH_KEEP=1 (keep the work
-# directory).  Loopback only; every process started is stopped.
+# BENCH_OUT (also write the table there), BENCH_TABLE (write one line per
+# DUT and N there: "dut n cpu peak_kb bpr time gen_cpu mon_cpu"),
+# BENCH_KEEP=1 (keep the work directory).  Loopback only; every process started is stopped.
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -383,4 +384,5 @@ for n in $BENCH_N; do
 	fi
 done
 [ -n "${BENCH_OUT:-}" ] && cp "$RES" "$BENCH_OUT"
+[ -n "${BENCH_TABLE:-}" ] && { cat "$T/table" 2>/dev/null || :; } >"$BENCH_TABLE"
 exit 0

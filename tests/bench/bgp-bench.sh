@@ -23,7 +23,9 @@
 # shown, default 1), BENCH_TIMEOUT (seconds per run, default 900),
 # BENCH_OUT (also write the table there), BENCH_TABLE (write one line per
 # DUT and N there: "dut n cpu peak_kb bpr time gen_cpu mon_cpu"),
-# BENCH_KEEP=1 (keep the work directory).  Loopback only; every process started is stopped.
+# BENCH_KEEP=1 (keep the work directory), BENCH_PERF=DIR (record the DUT
+# with `perf record -g` from the first UPDATE to idle, into
+# DIR/DUT-N-RUN.data; the profile costs the DUT some CPU).  Loopback only; every process started is stopped.
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -195,8 +197,9 @@ start_gobgp() {
   port = $PORT
   local-address-list = ["$DUT_IP"]
 EOF
-		for n in "$GEN_IP 65001" "$MON_IP 65002"; do
-			set -- $n
+		# (sh has no local variables: _nb, not n, which the caller has)
+		for _nb in "$GEN_IP 65001" "$MON_IP 65002"; do
+			set -- $_nb
 			cat <<EOF
 [[neighbors]]
   [neighbors.config]
@@ -289,6 +292,14 @@ run_one() {
 	rss0=$(status_kb "$DUT_PID" VmRSS)
 	gcpu0=$(cpu_ticks "$GEN_PID")
 	mcpu0=$(cpu_ticks "$MON_PID")
+	PERF_PID=""
+	if [ -n "${BENCH_PERF:-}" ]; then
+		mkdir -p "$BENCH_PERF"
+		perf record -q ${BENCH_PERF_OPTS:--g} -p "$DUT_PID" -o "$BENCH_PERF/$1-$2-$3.data" \
+			>/dev/null 2>&1 &
+		PERF_PID=$!
+		sleep 1
+	fi
 	: >"$W/go"
 	if ! wait_line "$W/mon.out" complete "$BENCH_TIMEOUT" "$MON_PID"; then
 		log "$1 N=$2: the monitor did not get every route"
@@ -302,6 +313,10 @@ run_one() {
 	hwm=$(status_kb "$DUT_PID" VmHWM)
 	gcpu1=$(cpu_ticks "$GEN_PID")
 	mcpu1=$(cpu_ticks "$MON_PID")
+	if [ -n "$PERF_PID" ]; then
+		kill -INT "$PERF_PID" 2>/dev/null
+		wait "$PERF_PID" 2>/dev/null
+	fi
 	t0=$(awk '$2 == "start" {print $1}' "$W/gen.out")
 	t1=$(awk '$2 == "complete" {print $1}' "$W/mon.out")
 	stop_all

@@ -23,7 +23,8 @@
 # shown, default 1), BENCH_TIMEOUT (seconds per run, default 900),
 # BENCH_OUT (also write the table there), BENCH_TABLE (write one line per
 # DUT and N there: "dut n cpu peak_kb bpr time gen_cpu mon_cpu"),
-# BENCH_KEEP=1 (keep the work directory), BENCH_PERF=DIR (record the DUT
+# BENCH_MIRADOR (the mirador-control to run, e.g. another build's, for a
+# before/after), BENCH_KEEP=1 (keep the work directory), BENCH_PERF=DIR (record the DUT
 # with `perf record -g` from the first UPDATE to idle, into
 # DIR/DUT-N-RUN.data; the profile costs the DUT some CPU).  Loopback only; every process started is stopped.
 set -u
@@ -36,7 +37,7 @@ BENCH_REPEAT=${BENCH_REPEAT:-1}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 
 BLASTER="$top_builddir/tests/bench/bgp-blaster"
-MC="$top_builddir/control-node/mirador-control"
+MC=${BENCH_MIRADOR:-"$top_builddir/control-node/mirador-control"}
 FRR_BGPD=/usr/lib/frr/bgpd
 DUT_IP=127.0.4.1
 GEN_IP=127.0.4.2
@@ -76,6 +77,7 @@ log() { echo "bgp-bench: $*" >&2; }
 have_mirador() { true; }
 ver_mirador() {
 	v=$(git -C "$top_srcdir" describe --always --dirty 2>/dev/null || echo "?")
+	[ -n "${BENCH_MIRADOR:-}" ] && v="$BENCH_MIRADOR"
 	echo "mirador-control $v"
 }
 start_mirador() {

@@ -243,6 +243,34 @@ void arena_restore(struct arena *a, struct arena_mark m);
 size_t arena_used(const struct arena *a);
 
 /*
+ * pool.c: fixed-size object pools (BIRD slab).  Objects of one size, with
+ * no per-object header, from chunks of about 64 KiB that the pool keeps
+ * until pool_fini; freed objects serve the next allocations.  One thread.
+ */
+struct pool_chunk;
+struct pool {
+	size_t size;               /* object size, rounded to a pointer's */
+	size_t per_chunk;          /* objects per chunk */
+	struct pool_chunk *chunks; /* newest first */
+	void *free;                /* freed objects, linked through their
+				    * first word */
+	uint8_t *next;             /* next never-used object of the newest
+				    * chunk */
+	size_t fresh;              /* never-used objects left there */
+	size_t nobjs;              /* objects in use */
+	size_t nchunks;
+};
+void pool_init(struct pool *p, size_t size);
+/* Frees every chunk; objects still in use go with them. */
+void pool_fini(struct pool *p);
+/* A zeroed object; aborts when out of memory, like xcalloc. */
+void *pool_zalloc(struct pool *p);
+/* Gives obj (from p, or NULL) back; fatalx when p has none in use. */
+void pool_free(struct pool *p, void *obj);
+/* Bytes the pool holds in chunks (for stats). */
+size_t pool_bytes(const struct pool *p);
+
+/*
  * netaddr.c: text forms of addresses.  parse returns 0 or -EINVAL and
  * accepts only the canonical syntax (no trailing garbage, no leading
  * spaces); print writes a NUL-terminated string into buf and returns it,

@@ -182,10 +182,9 @@ apply_section(struct bgp_peer *p, enum bgp_af af, struct buf *b, bool withdraw,
     struct attr *attr)
 {
 	struct rt_table *t = bgp__table(p->bgp, af);
-	const struct rt_entry *e;
-	const struct rt_path *path;
 	struct bgp_nlri n;
-	bool had, any = false;
+	bool any = false;
+	size_t had;
 
 	if (!negotiated(p, af))
 		return false;
@@ -196,15 +195,12 @@ apply_section(struct bgp_peer *p, enum bgp_af af, struct buf *b, bool withdraw,
 				p->prefixes_in--;
 			continue;
 		}
-		had = false;
-		if ((e = rt_lookup(t, &n.key)) != NULL)
-			for (path = rt_entry_paths(e); path != NULL && !had;
-			     path = path->next)
-				had = path->src == p->src &&
-				    !(path->flags & RT_PATH_SECONDARY);
+		/* A new route of the peer's, not a replacement, when the
+		 * source gained a primary path (no second lookup for it). */
+		had = p->src->nprimary;
 		if (rt_update(t, &n.key, p->src, attr,
 			import_label(af, attr, n.label), 0) == 0 &&
-		    !had)
+		    p->src->nprimary > had)
 			p->prefixes_in++;
 	}
 	return any && af == BGP_AF_RTARGET;

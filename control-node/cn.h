@@ -356,6 +356,7 @@ struct rt_source {
 	bool ebgp;          /* BGP: external peer */
 	bool rr_client;     /* BGP: a route-reflection client of ours */
 	uint32_t refcnt;
+	size_t nprimary; /* its primary paths, in every table (cn_rt.c) */
 };
 /* A source named name (+1 ref); the caller fills the other fields. */
 struct rt_source *rt_source_new(enum rt_source_type type, const char *name);

@@ -696,6 +696,7 @@ primary_remove(struct rt_entry *e, struct rt_path *path)
 	e->table->npaths--;
 	if (e->paths == NULL)
 		e->table->nprefixes--;
+	path->src->nprimary--;
 	path_free(path);
 	entry_changed(e, &before, false);
 }
@@ -734,6 +735,7 @@ rt_update(struct rt_table *t, const struct rt_key *k, struct rt_source *src,
 		t->npaths++;
 		if (was_new)
 			t->nprefixes++;
+		src->nprimary++;
 	}
 	entry_changed(e, &before, was_new);
 	if (t->repl != NULL)

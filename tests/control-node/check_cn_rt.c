@@ -307,7 +307,8 @@ START_TEST(stale_and_flush)
 }
 END_TEST
 
-/* Copies follow their primary and go with it. */
+/* Copies follow their primary and go with it.  A source counts its
+ * primary paths in every table, not its copies. */
 START_TEST(copies)
 {
 	struct rt_table *t2 = rt_table_new(RT_INET, "blue.inet.0", NULL);
@@ -316,8 +317,10 @@ START_TEST(copies)
 	struct attr *b = mkattr("127.0.0.11", 300, NULL, 0);
 	const struct rt_entry *e;
 	struct rt_path *primary, *copy;
+	size_t n0 = agent1->nprimary;
 
 	ck_assert_int_eq(rt_update(t, &k, agent1, a, 16, 0), 0);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	e = rt_lookup(t, &k);
 	primary = (struct rt_path *)(uintptr_t)rt_entry_paths(e);
 	copy = rt_copy_add(t2, &k, primary, b);
@@ -329,19 +332,24 @@ START_TEST(copies)
 	ck_assert_ptr_eq(rt_entry_table(rt_copy_entry(copy)), t2);
 	ck_assert_uint_eq(copy->label, 16);
 	ck_assert_uint_eq(rt_table_paths(t2), 1);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	/* A primary of the same source in t2 is a different path. */
 	ck_assert_int_eq(rt_update(t2, &k, agent1, a, 99, 0), 0);
 	ck_assert_uint_eq(rt_table_paths(t2), 2);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 2);
 	ck_assert_int_eq(rt_withdraw(t2, &k, agent1), 0);
 	ck_assert_uint_eq(rt_table_paths(t2), 1);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	/* The primary's label changes; the copy follows on update. */
 	ck_assert_int_eq(rt_update(t, &k, agent1, a, 20, RT_PATH_STALE), 0);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	rt_copy_update(copy, a);
 	ck_assert_uint_eq(copy->label, 20);
 	ck_assert_ptr_eq(copy->attr, a);
 	ck_assert(copy->flags & RT_PATH_STALE);
 	/* Withdrawing the primary removes its copy. */
 	ck_assert_int_eq(rt_withdraw(t, &k, agent1), 0);
+	ck_assert_uint_eq(agent1->nprimary, n0);
 	ck_assert_uint_eq(rt_table_paths(t2), 0);
 	ck_assert_ptr_null(rt_lookup(t2, &k));
 	attr_unref(a);

@@ -233,10 +233,24 @@ rt_table_set_repl(struct rt_table *t, rt_repl_cb cb, void *arg)
 /* Entries                                                             */
 /* ------------------------------------------------------------------ */
 
+/* An encoded key and its hash, computed once per operation. */
 struct key_ref {
 	const uint8_t *key;
 	size_t len;
+	uint64_t hash;
 };
+
+/* Encodes k for t into buf and hashes it; false for a key t cannot hold. */
+static bool
+key_make(const struct rt_table *t, const struct rt_key *k, uint8_t *buf,
+    struct key_ref *ref)
+{
+	if (k->family != t->family || (ref->len = rt_key_encode(k, buf)) == 0)
+		return false;
+	ref->key = buf;
+	ref->hash = ht_hash(buf, ref->len);
+	return true;
+}
 
 static bool
 entry_eq(const struct ht_node *n, const void *arg)
@@ -248,12 +262,11 @@ entry_eq(const struct ht_node *n, const void *arg)
 }
 
 static struct rt_entry *
-entry_find(const struct rt_table *t, const uint8_t *key, size_t len)
+entry_find(const struct rt_table *t, const struct key_ref *k)
 {
-	struct key_ref k = {key, len};
 	struct ht_node *n;
 
-	n = ht_lookup(&t->entries, ht_hash(key, len), &k, entry_eq);
+	n = ht_lookup(&t->entries, k->hash, k, entry_eq);
 	return n != NULL ? container_of(n, struct rt_entry, node) : NULL;
 }
 
@@ -381,19 +394,19 @@ static struct rt_entry *
 entry_get(struct rt_table *t, const struct rt_key *k)
 {
 	uint8_t key[RT_KEY_MAX];
+	struct key_ref ref;
 	struct rt_entry *e;
-	size_t len;
 
-	if (k->family != t->family || (len = rt_key_encode(k, key)) == 0)
+	if (!key_make(t, k, key, &ref))
 		return NULL;
-	if ((e = entry_find(t, key, len)) != NULL)
+	if ((e = entry_find(t, &ref)) != NULL)
 		return e;
-	e = pool_zalloc(entry_pool(len));
+	e = pool_zalloc(entry_pool(ref.len));
 	e->table = t;
 	e->id = t->nfree_ids > 0 ? t->free_ids[--t->nfree_ids] : t->id_limit++;
-	e->keylen = (uint8_t)len;
-	memcpy(e->key, key, len);
-	ht_insert(&t->entries, &e->node, ht_hash(key, len));
+	e->keylen = (uint8_t)ref.len;
+	memcpy(e->key, key, ref.len);
+	ht_insert(&t->entries, &e->node, ref.hash);
 	list_append(t, e);
 	return e;
 }
@@ -747,13 +760,13 @@ int
 rt_withdraw(struct rt_table *t, const struct rt_key *k, struct rt_source *src)
 {
 	uint8_t key[RT_KEY_MAX];
+	struct key_ref ref;
 	struct rt_entry *e;
 	struct rt_path *p;
-	size_t len;
 
-	if (k->family != t->family || (len = rt_key_encode(k, key)) == 0)
+	if (!key_make(t, k, key, &ref))
 		return -EINVAL;
-	if ((e = entry_find(t, key, len)) == NULL ||
+	if ((e = entry_find(t, &ref)) == NULL ||
 	    (p = primary_find(e, src)) == NULL)
 		return -ENOENT;
 	primary_remove(e, p);
@@ -950,11 +963,11 @@ const struct rt_entry *
 rt_lookup(const struct rt_table *t, const struct rt_key *k)
 {
 	uint8_t key[RT_KEY_MAX];
-	size_t len;
+	struct key_ref ref;
 
-	if (k->family != t->family || (len = rt_key_encode(k, key)) == 0)
+	if (!key_make(t, k, key, &ref))
 		return NULL;
-	return entry_find(t, key, len);
+	return entry_find(t, &ref);
 }
 
 void

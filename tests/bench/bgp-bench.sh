@@ -16,6 +16,8 @@
 #            2 N being the routes the DUT holds;
 #   time     from the generator's first UPDATE until the monitor has all
 #            2 N routes (both CLOCK_MONOTONIC).
+# Then the DUT is stopped (SIGTERM, SIGKILL after BENCH_STOP_WAIT
+# seconds), and the generator and monitor (SIGKILL).
 #
 # Environment: BENCH_N (routes per family, default "100000 1000000"),
 # BENCH_DUTS (default "mirador bird frr gobgp"; one that is not installed
@@ -260,7 +262,17 @@ wait_idle() {
 	done
 }
 
+# Stops everything: the DUT first with SIGTERM, so that it can exit
+# cleanly (and a profiler around it write its data), for at most
+# BENCH_STOP_WAIT seconds (10); then SIGKILL for whatever is left.
 stop_all() {
+	if [ -n "${DUT_PID:-}" ] && kill -TERM "$DUT_PID" 2>/dev/null; then
+		_n=$((${BENCH_STOP_WAIT:-10} * 10))
+		while [ "$_n" -gt 0 ] && kill -0 "$DUT_PID" 2>/dev/null; do
+			sleep 0.1
+			_n=$((_n - 1))
+		done
+	fi
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	PIDS=""

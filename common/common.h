@@ -194,6 +194,13 @@ void ht_fini(struct ht *t);
 /* Borrowed node with this hash and key, or NULL. */
 struct ht_node *ht_lookup(
     const struct ht *t, uint64_t hash, const void *key, ht_eq_cb eq);
+/*
+ * Cache hints for a lookup of hash coming soon (they change nothing):
+ * ht_prefetch starts loading its bucket; ht_prefetch_node, called some
+ * time later when the bucket is in, the first node of its chain.
+ */
+void ht_prefetch(const struct ht *t, uint64_t hash);
+void ht_prefetch_node(const struct ht *t, uint64_t hash);
 /* Links node (not linked elsewhere); duplicates are the caller's concern. */
 void ht_insert(struct ht *t, struct ht_node *node, uint64_t hash);
 /* Unlinks a linked node. fatalx if it is not in the table. */

@@ -437,6 +437,14 @@ const struct rt_entry *rt_copy_entry(const struct rt_path *copy);
 /* The next copy of the same primary after copy (NULL at the end). */
 struct rt_path *rt_copy_next(const struct rt_path *copy);
 
+/*
+ * A hint for callers with a batch of keys (an UPDATE's NLRI): k is a key
+ * of t that rt_update or rt_withdraw will be given soon, after a few
+ * other keys.  What the lookup will read is loaded into the CPU cache
+ * meanwhile, and the key's hash kept for it.  Changes nothing.
+ */
+void rt_prefetch(const struct rt_table *t, const struct rt_key *k);
+
 /* Entries. */
 const struct rt_entry *rt_lookup(
     const struct rt_table *t, const struct rt_key *k);

@@ -105,6 +105,25 @@ entry_pool(size_t keylen)
 	return &entry_pools[keylen == 0 ? 0 : (keylen - 1) / ENTRY_KEY_STEP];
 }
 
+/*
+ * Keys hinted by rt_prefetch, in a ring shared by every table (loop
+ * thread only): a lookup finds its hash here instead of computing it
+ * again.  A hint is used once; an unused one is overwritten in time.
+ * HINT_NODE hints after a key's bucket was prefetched, its first entry
+ * is: the bucket has had time to arrive.
+ */
+#define HINTS     16
+#define HINT_NODE 4
+struct hint {
+	const struct rt_table *t; /* NULL: free or used */
+	uint64_t hash;
+	uint8_t len;
+	uint8_t key[RT_KEY_MAX];
+};
+static struct hint hints[HINTS];
+static unsigned hint_next;  /* the slot the next hint takes */
+static unsigned hint_taken; /* the slot of the last hint used */
+
 /* ------------------------------------------------------------------ */
 /* Sources                                                             */
 /* ------------------------------------------------------------------ */
@@ -174,11 +193,16 @@ rt_table_new(enum rt_family family, const char *name, void *owner)
 void
 rt_table_free(struct rt_table *t)
 {
+	size_t i;
+
 	if (t == NULL)
 		return;
 	if (t->first != NULL || t->nlisteners != 0)
 		fatalx(
 		    "%s: %s still has entries or listeners", __func__, t->name);
+	for (i = 0; i < HINTS; i++)
+		if (hints[i].t == t)
+			hints[i].t = NULL;
 	ht_fini(&t->entries);
 	free(t->gc.v);
 	free(t->free_ids);
@@ -240,6 +264,27 @@ struct key_ref {
 	uint64_t hash;
 };
 
+static bool
+hint_take(const struct rt_table *t, struct key_ref *ref)
+{
+	struct hint *h;
+	unsigned i;
+
+	/* From the one after the last used: hints are mostly used in the
+	 * order they were given. */
+	for (i = 1; i <= HINTS; i++) {
+		h = &hints[(hint_taken + i) % HINTS];
+		if (h->t == t && h->len == ref->len &&
+		    memcmp(h->key, ref->key, ref->len) == 0) {
+			ref->hash = h->hash;
+			h->t = NULL;
+			hint_taken = (hint_taken + i) % HINTS;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Encodes k for t into buf and hashes it; false for a key t cannot hold. */
 static bool
 key_make(const struct rt_table *t, const struct rt_key *k, uint8_t *buf,
@@ -248,8 +293,28 @@ key_make(const struct rt_table *t, const struct rt_key *k, uint8_t *buf,
 	if (k->family != t->family || (ref->len = rt_key_encode(k, buf)) == 0)
 		return false;
 	ref->key = buf;
-	ref->hash = ht_hash(buf, ref->len);
+	if (!hint_take(t, ref))
+		ref->hash = ht_hash(buf, ref->len);
 	return true;
+}
+
+void
+rt_prefetch(const struct rt_table *t, const struct rt_key *k)
+{
+	struct hint *h = &hints[hint_next], *back;
+	size_t len;
+
+	h->t = NULL; /* its key bytes are overwritten now */
+	if (k->family != t->family || (len = rt_key_encode(k, h->key)) == 0)
+		return;
+	h->t = t;
+	h->len = (uint8_t)len;
+	h->hash = ht_hash(h->key, len);
+	ht_prefetch(&t->entries, h->hash);
+	back = &hints[(hint_next + HINTS - HINT_NODE) % HINTS];
+	if (back->t != NULL)
+		ht_prefetch_node(&back->t->entries, back->hash);
+	hint_next = (hint_next + 1) % HINTS;
 }
 
 static bool

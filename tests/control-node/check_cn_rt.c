@@ -358,6 +358,55 @@ START_TEST(copies)
 }
 END_TEST
 
+/*
+ * rt_prefetch changes nothing: keys hinted and used in order, out of
+ * order, more than the hints kept, never used, hinted for another table
+ * or of another family, all end up where rt_update puts them.
+ */
+START_TEST(prefetch)
+{
+	struct rt_table *t2 = rt_table_new(RT_INET, "blue.inet.0", NULL);
+	struct attr *a = mkattr("127.0.0.11", 0, NULL, 0);
+	struct rt_key k[40], bad;
+	char s[32];
+	size_t i;
+
+	for (i = 0; i < nitems(k); i++) {
+		snprintf(s, sizeof(s), "10.9.%zu.0/24", i);
+		k[i] = key(s);
+	}
+	for (i = 0; i < nitems(k); i++)
+		rt_prefetch(t, &k[i]);
+	for (i = 0; i < nitems(k); i++)
+		ck_assert_int_eq(rt_update(t, &k[i], agent1, a, 0, 0), 0);
+	ck_assert_uint_eq(rt_table_prefixes(t), nitems(k));
+	/* Hinted for t2, then in reverse for t; one of another family. */
+	for (i = 0; i < 8; i++)
+		rt_prefetch(t2, &k[i]);
+	for (i = nitems(k); i-- > 0;)
+		rt_prefetch(t, &k[i]);
+	bad = k[0];
+	bad.family = RT_L3VPN;
+	rt_prefetch(t, &bad);
+	for (i = 0; i < nitems(k); i++) {
+		ck_assert_ptr_nonnull(rt_lookup(t, &k[i]));
+		ck_assert_int_eq(rt_withdraw(t, &k[i], agent1), 0);
+	}
+	ck_assert_uint_eq(rt_table_prefixes(t), 0);
+	ck_assert_ptr_null(rt_lookup(t2, &k[0]));
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(rt_update(t2, &k[i], agent1, a, 0, 0), 0);
+	for (i = 0; i < 8; i++)
+		ck_assert_ptr_nonnull(rt_lookup(t2, &k[i]));
+	/* A table freed with hints for it pending. */
+	for (i = 0; i < 8; i++)
+		rt_prefetch(t2, &k[i]);
+	ck_assert_uint_eq(rt_table_flush(t2, NULL, 0), 8);
+	rt_table_free(t2);
+	attr_unref(a);
+}
+END_TEST
+
 /* Listener notify counting. */
 static int notified;
 
@@ -646,6 +695,7 @@ cn_rt_suite(void)
 	tcase_add_test(tc, mac_mobility);
 	tcase_add_test(tc, stale_and_flush);
 	tcase_add_test(tc, copies);
+	tcase_add_test(tc, prefetch);
 	tcase_add_test(tc, entry_ids);
 	suite_add_tcase(s, tc);
 

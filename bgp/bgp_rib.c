@@ -186,40 +186,51 @@ import_label(enum bgp_af af, const struct attr *a, uint32_t raw)
 
 /*
  * Applies one NLRI section: withdraws, or paths with attr.  Returns true
- * when it touched the route-target table.
+ * when it touched the route-target table.  NLRI are decoded IMPORT_AHEAD
+ * ahead of the one applied and their keys given to rt_prefetch: a big
+ * table's lookups wait on memory, and so they wait in parallel.
  */
+#define IMPORT_AHEAD 8
 static bool
 apply_section(struct bgp_peer *p, enum bgp_af af, struct buf *b, bool withdraw,
     struct attr *attr)
 {
 	struct rt_table *t = bgp__table(p->bgp, af);
-	const struct rt_entry *e;
-	const struct rt_path *path;
-	struct bgp_nlri n;
-	bool had, any = false;
+	struct bgp_nlri ahead[IMPORT_AHEAD], *n;
+	size_t had, head = 0, count = 0;
+	bool any = false;
+	/* A route that is long-lived stale already (RFC 9494 4.5) stays
+	 * least preferred here too. */
+	uint16_t flags =
+	    has_comm(attr, COMM_LLGR_STALE) ? RT_PATH_LLGR_STALE : 0;
 
 	if (!negotiated(p, af))
 		return false;
-	while (bgp_nlri_next(af, b, withdraw, &n) == 1) {
+	for (;;) {
+		while (count < IMPORT_AHEAD &&
+		    bgp_nlri_next(af, b, withdraw,
+			&ahead[(head + count) % IMPORT_AHEAD]) == 1) {
+			rt_prefetch(
+			    t, &ahead[(head + count) % IMPORT_AHEAD].key);
+			count++;
+		}
+		if (count == 0)
+			break;
+		n = &ahead[head];
+		head = (head + 1) % IMPORT_AHEAD;
+		count--;
 		any = true;
 		if (withdraw || attr == NULL) {
-			if (rt_withdraw(t, &n.key, p->src) == 0)
+			if (rt_withdraw(t, &n->key, p->src) == 0)
 				p->prefixes_in--;
 			continue;
 		}
-		had = false;
-		if ((e = rt_lookup(t, &n.key)) != NULL)
-			for (path = rt_entry_paths(e); path != NULL && !had;
-			     path = path->next)
-				had = path->src == p->src &&
-				    !(path->flags & RT_PATH_SECONDARY);
-		/* A route that is long-lived stale already (RFC 9494 4.5)
-		 * stays least preferred here too. */
-		if (rt_update(t, &n.key, p->src, attr,
-			import_label(af, attr, n.label),
-			has_comm(attr, COMM_LLGR_STALE) ? RT_PATH_LLGR_STALE
-							: 0) == 0 &&
-		    !had)
+		/* A new route of the peer's, not a replacement, when the
+		 * source gained a primary path (no second lookup for it). */
+		had = p->src->nprimary;
+		if (rt_update(t, &n->key, p->src, attr,
+			import_label(af, attr, n->label), flags) == 0 &&
+		    p->src->nprimary > had)
 			p->prefixes_in++;
 	}
 	return any && af == BGP_AF_RTARGET;

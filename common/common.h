@@ -194,6 +194,13 @@ void ht_fini(struct ht *t);
 /* Borrowed node with this hash and key, or NULL. */
 struct ht_node *ht_lookup(
     const struct ht *t, uint64_t hash, const void *key, ht_eq_cb eq);
+/*
+ * Cache hints for a lookup of hash coming soon (they change nothing):
+ * ht_prefetch starts loading its bucket; ht_prefetch_node, called some
+ * time later when the bucket is in, the first node of its chain.
+ */
+void ht_prefetch(const struct ht *t, uint64_t hash);
+void ht_prefetch_node(const struct ht *t, uint64_t hash);
 /* Links node (not linked elsewhere); duplicates are the caller's concern. */
 void ht_insert(struct ht *t, struct ht_node *node, uint64_t hash);
 /* Unlinks a linked node. fatalx if it is not in the table. */
@@ -241,6 +248,34 @@ struct arena_mark arena_save(const struct arena *a);
 void arena_restore(struct arena *a, struct arena_mark m);
 /* Bytes handed out since the last reset (for stats and limits). */
 size_t arena_used(const struct arena *a);
+
+/*
+ * pool.c: fixed-size object pools (BIRD slab).  Objects of one size, with
+ * no per-object header, from chunks of about 64 KiB that the pool keeps
+ * until pool_fini; freed objects serve the next allocations.  One thread.
+ */
+struct pool_chunk;
+struct pool {
+	size_t size;               /* object size, rounded to a pointer's */
+	size_t per_chunk;          /* objects per chunk */
+	struct pool_chunk *chunks; /* newest first */
+	void *free;                /* freed objects, linked through their
+				    * first word */
+	uint8_t *next;             /* next never-used object of the newest
+				    * chunk */
+	size_t fresh;              /* never-used objects left there */
+	size_t nobjs;              /* objects in use */
+	size_t nchunks;
+};
+void pool_init(struct pool *p, size_t size);
+/* Frees every chunk; objects still in use go with them. */
+void pool_fini(struct pool *p);
+/* A zeroed object; aborts when out of memory, like xcalloc. */
+void *pool_zalloc(struct pool *p);
+/* Gives obj (from p, or NULL) back; fatalx when p has none in use. */
+void pool_free(struct pool *p, void *obj);
+/* Bytes the pool holds in chunks (for stats). */
+size_t pool_bytes(const struct pool *p);
 
 /*
  * netaddr.c: text forms of addresses.  parse returns 0 or -EINVAL and

@@ -291,6 +291,25 @@ ht_lookup(const struct ht *t, uint64_t hash, const void *key, ht_eq_cb eq)
 }
 
 void
+ht_prefetch(const struct ht *t, uint64_t hash)
+{
+	if (t->buckets != NULL)
+		__builtin_prefetch(&t->buckets[ht_index(hash, t->nbuckets)]);
+}
+
+void
+ht_prefetch_node(const struct ht *t, uint64_t hash)
+{
+	const struct ht_node *node;
+
+	if (t->buckets == NULL)
+		return;
+	node = t->buckets[ht_index(hash, t->nbuckets)];
+	if (node != NULL)
+		__builtin_prefetch(node);
+}
+
+void
 ht_insert(struct ht *t, struct ht_node *node, uint64_t hash)
 {
 	size_t i;

@@ -356,6 +356,7 @@ struct rt_source {
 	bool ebgp;          /* BGP: external peer */
 	bool rr_client;     /* BGP: a route-reflection client of ours */
 	uint32_t refcnt;
+	size_t nprimary; /* its primary paths, in every table (cn_rt.c) */
 };
 /* A source named name (+1 ref); the caller fills the other fields. */
 struct rt_source *rt_source_new(enum rt_source_type type, const char *name);
@@ -435,6 +436,14 @@ struct rt_table *rt_copy_table(const struct rt_path *copy);
 const struct rt_entry *rt_copy_entry(const struct rt_path *copy);
 /* The next copy of the same primary after copy (NULL at the end). */
 struct rt_path *rt_copy_next(const struct rt_path *copy);
+
+/*
+ * A hint for callers with a batch of keys (an UPDATE's NLRI): k is a key
+ * of t that rt_update or rt_withdraw will be given soon, after a few
+ * other keys.  What the lookup will read is loaded into the CPU cache
+ * meanwhile, and the key's hash kept for it.  Changes nothing.
+ */
+void rt_prefetch(const struct rt_table *t, const struct rt_key *k);
 
 /* Entries. */
 const struct rt_entry *rt_lookup(

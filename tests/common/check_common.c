@@ -32,6 +32,7 @@ main(void)
 	srunner_add_suite(sr, common_buf_suite());
 	srunner_add_suite(sr, common_ht_suite());
 	srunner_add_suite(sr, common_arena_suite());
+	srunner_add_suite(sr, common_pool_suite());
 	srunner_add_suite(sr, common_netaddr_suite());
 	srunner_add_suite(sr, common_uvx_suite());
 	srunner_run_all(sr, CK_ENV);

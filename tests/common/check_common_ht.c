@@ -226,6 +226,12 @@ START_TEST(test_ht_lookup_many)
 		ck_assert_uint_ne(v[i].key, missing);
 	}
 	ck_assert_ptr_null(obj_lookup(&t, missing));
+	/* Cache hints change nothing. */
+	for (i = 0; i < n; i++) {
+		ht_prefetch(&t, obj_hash(v[i].key));
+		ht_prefetch_node(&t, obj_hash(v[i].key));
+	}
+	ht_prefetch_node(&t, obj_hash(missing));
 	ht_get_stats(&t, &st);
 	ck_assert_uint_eq(st.count, n);
 	ck_assert_uint_eq(st.nbuckets, pow2_for(n));
@@ -401,6 +407,8 @@ START_TEST(test_ht_empty)
 	ck_assert_ptr_null(ht_first(&t, &it));
 	ck_assert_ptr_null(ht_next(&it));
 	ck_assert_ptr_null(ht_lookup(&t, 0, &k, obj_eq));
+	ht_prefetch(&t, 0); /* no bucket array yet */
+	ht_prefetch_node(&t, 0);
 	ht_get_stats(&t, &st);
 	ck_assert_uint_eq(st.count, 0);
 	ck_assert_uint_eq(st.used, 0);

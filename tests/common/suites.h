@@ -12,6 +12,7 @@ Suite *common_xalloc_suite(void);
 Suite *common_buf_suite(void);
 Suite *common_ht_suite(void);
 Suite *common_arena_suite(void);
+Suite *common_pool_suite(void);
 Suite *common_netaddr_suite(void);
 Suite *common_uvx_suite(void);
 

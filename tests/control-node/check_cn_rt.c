@@ -307,7 +307,8 @@ START_TEST(stale_and_flush)
 }
 END_TEST
 
-/* Copies follow their primary and go with it. */
+/* Copies follow their primary and go with it.  A source counts its
+ * primary paths in every table, not its copies. */
 START_TEST(copies)
 {
 	struct rt_table *t2 = rt_table_new(RT_INET, "blue.inet.0", NULL);
@@ -316,8 +317,10 @@ START_TEST(copies)
 	struct attr *b = mkattr("127.0.0.11", 300, NULL, 0);
 	const struct rt_entry *e;
 	struct rt_path *primary, *copy;
+	size_t n0 = agent1->nprimary;
 
 	ck_assert_int_eq(rt_update(t, &k, agent1, a, 16, 0), 0);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	e = rt_lookup(t, &k);
 	primary = (struct rt_path *)(uintptr_t)rt_entry_paths(e);
 	copy = rt_copy_add(t2, &k, primary, b);
@@ -329,24 +332,78 @@ START_TEST(copies)
 	ck_assert_ptr_eq(rt_entry_table(rt_copy_entry(copy)), t2);
 	ck_assert_uint_eq(copy->label, 16);
 	ck_assert_uint_eq(rt_table_paths(t2), 1);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	/* A primary of the same source in t2 is a different path. */
 	ck_assert_int_eq(rt_update(t2, &k, agent1, a, 99, 0), 0);
 	ck_assert_uint_eq(rt_table_paths(t2), 2);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 2);
 	ck_assert_int_eq(rt_withdraw(t2, &k, agent1), 0);
 	ck_assert_uint_eq(rt_table_paths(t2), 1);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	/* The primary's label changes; the copy follows on update. */
 	ck_assert_int_eq(rt_update(t, &k, agent1, a, 20, RT_PATH_STALE), 0);
+	ck_assert_uint_eq(agent1->nprimary, n0 + 1);
 	rt_copy_update(copy, a);
 	ck_assert_uint_eq(copy->label, 20);
 	ck_assert_ptr_eq(copy->attr, a);
 	ck_assert(copy->flags & RT_PATH_STALE);
 	/* Withdrawing the primary removes its copy. */
 	ck_assert_int_eq(rt_withdraw(t, &k, agent1), 0);
+	ck_assert_uint_eq(agent1->nprimary, n0);
 	ck_assert_uint_eq(rt_table_paths(t2), 0);
 	ck_assert_ptr_null(rt_lookup(t2, &k));
 	attr_unref(a);
 	attr_unref(b);
 	rt_table_free(t2);
+}
+END_TEST
+
+/*
+ * rt_prefetch changes nothing: keys hinted and used in order, out of
+ * order, more than the hints kept, never used, hinted for another table
+ * or of another family, all end up where rt_update puts them.
+ */
+START_TEST(prefetch)
+{
+	struct rt_table *t2 = rt_table_new(RT_INET, "blue.inet.0", NULL);
+	struct attr *a = mkattr("127.0.0.11", 0, NULL, 0);
+	struct rt_key k[40], bad;
+	char s[32];
+	size_t i;
+
+	for (i = 0; i < nitems(k); i++) {
+		snprintf(s, sizeof(s), "10.9.%zu.0/24", i);
+		k[i] = key(s);
+	}
+	for (i = 0; i < nitems(k); i++)
+		rt_prefetch(t, &k[i]);
+	for (i = 0; i < nitems(k); i++)
+		ck_assert_int_eq(rt_update(t, &k[i], agent1, a, 0, 0), 0);
+	ck_assert_uint_eq(rt_table_prefixes(t), nitems(k));
+	/* Hinted for t2, then in reverse for t; one of another family. */
+	for (i = 0; i < 8; i++)
+		rt_prefetch(t2, &k[i]);
+	for (i = nitems(k); i-- > 0;)
+		rt_prefetch(t, &k[i]);
+	bad = k[0];
+	bad.family = RT_L3VPN;
+	rt_prefetch(t, &bad);
+	for (i = 0; i < nitems(k); i++) {
+		ck_assert_ptr_nonnull(rt_lookup(t, &k[i]));
+		ck_assert_int_eq(rt_withdraw(t, &k[i], agent1), 0);
+	}
+	ck_assert_uint_eq(rt_table_prefixes(t), 0);
+	ck_assert_ptr_null(rt_lookup(t2, &k[0]));
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(rt_update(t2, &k[i], agent1, a, 0, 0), 0);
+	for (i = 0; i < 8; i++)
+		ck_assert_ptr_nonnull(rt_lookup(t2, &k[i]));
+	/* A table freed with hints for it pending. */
+	for (i = 0; i < 8; i++)
+		rt_prefetch(t2, &k[i]);
+	ck_assert_uint_eq(rt_table_flush(t2, NULL, 0), 8);
+	rt_table_free(t2);
+	attr_unref(a);
 }
 END_TEST
 
@@ -638,6 +695,7 @@ cn_rt_suite(void)
 	tcase_add_test(tc, mac_mobility);
 	tcase_add_test(tc, stale_and_flush);
 	tcase_add_test(tc, copies);
+	tcase_add_test(tc, prefetch);
 	tcase_add_test(tc, entry_ids);
 	suite_add_tcase(s, tc);
 

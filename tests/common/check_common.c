@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include "common/common.h"
+
 /*
  * The xalloc OOM tests need malloc to return NULL for absurd sizes, as
  * libc does, rather than have ASan stop the process.  Read by ASan at
@@ -19,6 +21,19 @@ const char *
 __asan_default_options(void)
 {
 	return "allocator_may_return_null=1";
+}
+
+/* fatalx lines of the abort tests would only clutter the test log. */
+void
+common_quiet(void)
+{
+	ck_assert_int_eq(log_open_file("/dev/null"), 0);
+}
+
+void
+common_unquiet(void)
+{
+	log_fini();
 }
 
 int

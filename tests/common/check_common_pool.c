@@ -46,19 +46,6 @@ all_bytes(const uint8_t *p, size_t n, uint8_t v)
 	return true;
 }
 
-/* fatalx lines of the abort tests would only clutter the test log. */
-static void
-quiet(void)
-{
-	ck_assert_int_eq(log_open_file("/dev/null"), 0);
-}
-
-static void
-unquiet(void)
-{
-	log_fini();
-}
-
 START_TEST(test_pool_objects)
 {
 	size_t size = sizes[_i], i;
@@ -150,7 +137,7 @@ common_pool_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_checked_fixture(tc, quiet, unquiet);
+	tcase_add_checked_fixture(tc, common_quiet, common_unquiet);
 	tcase_add_test_raise_signal(tc, test_pool_free_empty, SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;

@@ -15,19 +15,6 @@
 
 #include "tests/common/suites.h"
 
-/* fatalx lines of the abort tests would only clutter the test log. */
-static void
-quiet(void)
-{
-	ck_assert_int_eq(log_open_file("/dev/null"), 0);
-}
-
-static void
-unquiet(void)
-{
-	log_fini();
-}
-
 START_TEST(test_xalloc_zero)
 {
 	char *a, *b, *c;
@@ -154,7 +141,7 @@ common_xalloc_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_checked_fixture(tc, quiet, unquiet);
+	tcase_add_checked_fixture(tc, common_quiet, common_unquiet);
 	tcase_add_test_raise_signal(tc, test_xalloc_overflow_array, SIGABRT);
 	tcase_add_test_raise_signal(tc, test_xalloc_overflow_calloc, SIGABRT);
 	tcase_add_test_raise_signal(tc, test_xalloc_oom, SIGABRT);

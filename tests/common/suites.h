@@ -16,4 +16,8 @@ Suite *common_pool_suite(void);
 Suite *common_netaddr_suite(void);
 Suite *common_uvx_suite(void);
 
+/* A fixture silencing the log (abort tests print fatalx lines). */
+void common_quiet(void);
+void common_unquiet(void);
+
 #endif /* SDN_TESTS_COMMON_SUITES_H */

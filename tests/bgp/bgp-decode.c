@@ -146,7 +146,7 @@ bd_caps(const char *label)
  * Printing.
  */
 
-static const char *key; /* "LABEL#N" of the message printed */
+static char key[256]; /* "LABEL#N" of the message printed */
 
 static void
 bd_afsafi(const char *field, enum bgp_af af, const char *rest)
@@ -469,16 +469,14 @@ static void
 bd_stream(const struct bd_stream *s)
 {
 	struct bgp_session_caps caps = bd_caps(s->label);
-	char k[256];
 	struct bgp_err err;
 	size_t off, len;
 	unsigned n = 0;
 	uint8_t type;
 	int rc;
 
-	key = k;
 	for (off = 0; off < s->len; off += len) {
-		snprintf(k, sizeof(k), "%s#%u", s->label, n++);
+		snprintf(key, sizeof(key), "%s#%u", s->label, n++);
 		rc = bgp_frame_check(s->data + off, s->len - off, caps.max_len,
 		    &len, &type, &err);
 		if (rc != 1) {

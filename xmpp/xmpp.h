@@ -1,0 +1,457 @@
+/*
+ * xmpp.h - the public header of libxmpp: the XMPP transport and codec
+ * that Contrail vRouter agents and control nodes speak (see
+ * reference/contrail-protocol.md sections 1 and 2), shared by
+ * mirador-control (server side) and mirador-agent (client side).
+ *
+ * Three layers (STYLE.md C6), no routing knowledge (STYLE.md C1):
+ *   - xmpp_stanza.c: a small stanza tree in an arena, builders, printer;
+ *   - xmpp_parser.c: framing: expat over the byte stream, with hard limits,
+ *     turning bytes into stream open/close, keepalives and stanza trees;
+ *   - xmpp_item.c: the pure codec of Contrail's pubsub items (inet, inet6,
+ *     enet entries; CN->agent item/retract messages; agent->CN publish,
+ *     collection and subscribe IQs) in wire-format structs;
+ *   - xmpp_fsm.c, xmpp_conn.c, xmpp_tls.c, xmpp_server.c, xmpp_client.c:
+ *     connections on libuv (stream open, STARTTLS through memory BIOs,
+ *     whitespace keepalive and hold timer, a bounded write queue with a
+ *     send-hold timer), the listening server and the reconnecting client.
+ */
+#ifndef SDN_XMPP_H
+#define SDN_XMPP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <uv.h>
+
+#include "common/common.h"
+
+/* Contrail's constants (contrail-protocol.md 1.1). */
+#define XMPP_PORT        5269
+#define XMPP_CONTROL_JID "network-control@contrailsystems.com"
+#define XMPP_PUBSUB_NS   "http://jabber.org/protocol/pubsub"
+#define XMPP_STREAM_NS   "http://etherx.jabber.org/streams"
+#define XMPP_TLS_NS      "urn:ietf:params:xml:ns:xmpp-tls"
+#define XMPP_RES_BGP     "bgp-peer"
+#define XMPP_RES_CONFIG  "config"
+#define XMPP_EOR_NODE    "0/0/EndOfRib"
+#define XMPP_STREAM_ID   "++123"
+#define XMPP_KEEPALIVE   "\xc8\x80" /* U+0200, the whitespace ping */
+#define XMPP_HOLD_TIME   90         /* seconds, not negotiated */
+#define XMPP_OPEN_TIME   15         /* seconds to get the stream open */
+#define XMPP_CONNECT_MAX 30         /* seconds, client back-off cap */
+#define XMPP_MAX_REACH   32         /* items per CN->agent message */
+#define XMPP_MAX_UNREACH 256        /* retracts per CN->agent message */
+
+/* Parser limits: defaults, and the bounds a configuration may set. */
+#define XMPP_STANZA_MAX (256u << 10) /* bytes of one stanza */
+#define XMPP_DEPTH_MAX  32           /* element nesting in a stanza */
+#define XMPP_ATTRS_MAX  16           /* attributes on one element */
+#define XMPP_NAME_MAX   256          /* bytes of a name or JID */
+#define XMPP_WQ_MAX     (4u << 20)   /* write-queue bytes before -ENOBUFS */
+#define XMPP_SEND_HOLD  90           /* seconds a full queue may not move */
+
+/*
+ * xmpp_stanza.c: a stanza as a tree.  Every node and string lives in the
+ * arena of the tree's owner (the parser's, for a received stanza: valid
+ * during the callback only; anything kept must be copied).  Element
+ * names are as written, prefix included ("stream:features"); matching
+ * helpers compare local names (after the last ':'), as Contrail does.
+ */
+struct xmpp_attr {
+	const char *name;
+	const char *value;
+};
+struct xmpp_node {
+	const char *name;         /* element name, prefix kept */
+	struct xmpp_node *parent; /* NULL for the stanza */
+	struct xmpp_node *child;  /* first child element */
+	struct xmpp_node *last;   /* last child element */
+	struct xmpp_node *next;   /* next sibling */
+	struct xmpp_attr *attrs;
+	size_t nattrs;
+	const char *text; /* character data directly inside, "" if none */
+	size_t text_len;
+};
+/* A new element named name in arena a, with no parent. */
+struct xmpp_node *xmpp_node_new(struct arena *a, const char *name);
+/* A new last child of parent named name (parent's arena a). */
+struct xmpp_node *xmpp_node_add(
+    struct arena *a, struct xmpp_node *parent, const char *name);
+/* A new child with text (a common shape: <label>27</label>). */
+struct xmpp_node *xmpp_node_add_text(struct arena *a, struct xmpp_node *parent,
+    const char *name, const char *text);
+/* Sets (adds or replaces) an attribute; strings copied into a. */
+void xmpp_node_set_attr(
+    struct arena *a, struct xmpp_node *n, const char *name, const char *value);
+/* Replaces the text; copied into a. */
+void xmpp_node_set_text(struct arena *a, struct xmpp_node *n, const char *text);
+/* The value of attribute name, or NULL. */
+const char *xmpp_node_attr(const struct xmpp_node *n, const char *name);
+/* The local name of n ("features" for "stream:features"). */
+const char *xmpp_node_local(const struct xmpp_node *n);
+/* True if n's local name is local. */
+bool xmpp_node_is(const struct xmpp_node *n, const char *local);
+/* The first child whose local name is local, or NULL. */
+struct xmpp_node *xmpp_node_child(const struct xmpp_node *n, const char *local);
+/* The next sibling after c with the same local name, or NULL. */
+struct xmpp_node *xmpp_node_next_same(const struct xmpp_node *c);
+/* The first element below n (depth first, n excluded) named local. */
+struct xmpp_node *xmpp_node_find(const struct xmpp_node *n, const char *local);
+/* The text of the child named local, or NULL when there is no child. */
+const char *xmpp_node_child_text(const struct xmpp_node *n, const char *local);
+/*
+ * Prints n and its subtree as XML (attributes in order, '&<>"' escaped,
+ * an element without children or text self-closed unless full is set,
+ * which writes "<x></x>": Contrail's framing needs explicit close tags
+ * on <iq> and <message>).  0 or -ENOSPC.
+ */
+int xmpp_node_print(const struct xmpp_node *n, struct wbuf *out, bool full);
+/* Escapes s into out for text or an attribute value; 0 or -ENOSPC. */
+int xmpp_escape(struct wbuf *out, const char *s);
+
+/*
+ * xmpp_parser.c: framing.  Bytes of one stream go in as they arrive, in
+ * pieces of any size; events come out in order:
+ *   OPEN      the stream header (node: <stream:stream> with attributes,
+ *             no children);
+ *   STANZA    a complete child of the stream (iq, message, features,
+ *             starttls, proceed, ...) as a tree;
+ *   KEEPALIVE a run of whitespace between stanzas (' ', \t, \r, \n and
+ *             the bytes C8 80), one event per feed that has any;
+ *   CLOSE     </stream:stream>.
+ * Expat parses each unit (the header, each stanza) from a reset parser,
+ * so an XML declaration in front of a stanza is accepted (Contrail's CN
+ * sends one before config IQs and TLS elements).  DOCTYPE, entity
+ * declarations, processing instructions and namespaced garbage are
+ * errors; limits are enforced while parsing, before the unit is whole.
+ * Expat >= 2.6 has reparse deferral turned off, so a stanza that ends a
+ * read is delivered at once.
+ */
+enum xmpp_event {
+	XMPP_EV_OPEN,
+	XMPP_EV_STANZA,
+	XMPP_EV_KEEPALIVE,
+	XMPP_EV_CLOSE,
+};
+struct xmpp_limits {
+	size_t stanza_max;  /* bytes of a unit; 0: XMPP_STANZA_MAX */
+	unsigned depth_max; /* 0: XMPP_DEPTH_MAX */
+	unsigned attrs_max; /* 0: XMPP_ATTRS_MAX */
+};
+/* Return 0 to go on, 1 to stop feeding after this event (the rest of
+ * the input is left for the next feed, e.g. TLS bytes after <proceed/>). */
+typedef int (*xmpp_parser_cb)(
+    void *arg, enum xmpp_event ev, const struct xmpp_node *node);
+struct xmpp_parser;
+struct xmpp_parser *xmpp_parser_new(
+    const struct xmpp_limits *lim, xmpp_parser_cb cb, void *arg);
+void xmpp_parser_free(struct xmpp_parser *p);
+/* Back to the start of a stream (after STARTTLS, a new header). */
+void xmpp_parser_reset(struct xmpp_parser *p);
+/*
+ * Feeds len bytes.  Returns the bytes consumed (len, or fewer when a
+ * callback returned 1), or -EPROTO with xmpp_parser_error() saying why
+ * (the parser is then dead until reset).
+ */
+ssize_t xmpp_parser_feed(struct xmpp_parser *p, const void *data, size_t len);
+const char *xmpp_parser_error(const struct xmpp_parser *p);
+/* Bytes buffered in an unfinished unit (for introspect and tests). */
+size_t xmpp_parser_pending(const struct xmpp_parser *p);
+/*
+ * One whole document from memory (a test, a file, a fuzz input) into a
+ * tree in arena a, with the same limits and rejections.  NULL with err
+ * (at least 128 bytes) filled when it is not one well-formed element.
+ */
+struct xmpp_node *xmpp_parse_doc(struct arena *a, const void *data, size_t len,
+    const struct xmpp_limits *lim, char *err, size_t errlen);
+
+/*
+ * xmpp_item.c: Contrail's pubsub items, a pure codec (section 2).  Items
+ * are wire-format structs: addresses parsed, strings bounded, no routing
+ * tables.  Parsers read a tree, never depend on element order, ignore
+ * unknown elements, read integers as Contrail's strtoul does (trailing
+ * whitespace allowed, "" is 0) and fill err (at least 128 bytes) on the
+ * first bad field.  Printers write the CN's and the agent's forms.
+ */
+#define XMPP_ITEM_MAX_NH   64 /* next-hops in one item */
+#define XMPP_ITEM_MAX_LIST 64 /* SGs, tags, communities, encaps */
+#define XMPP_VN_MAX        256
+#define XMPP_AFI_IP        1
+#define XMPP_AFI_IP6       2
+#define XMPP_AFI_L2VPN     25
+#define XMPP_SAFI_UNICAST  1
+#define XMPP_SAFI_MPLS     4
+#define XMPP_SAFI_ENET     242
+#define XMPP_SAFI_MCAST    241
+#define XMPP_LABEL_MAX     0xfffff
+
+/* Tunnel encapsulations, as bits (the names "gre", "udp", "vxlan",
+ * "mpls", "native"). */
+#define XMPP_ENCAP_GRE    0x01
+#define XMPP_ENCAP_UDP    0x02
+#define XMPP_ENCAP_VXLAN  0x04
+#define XMPP_ENCAP_MPLS   0x08
+#define XMPP_ENCAP_NATIVE 0x10
+#define XMPP_ENCAP_BAD    0x80 /* a name we do not know was listed */
+
+struct xmpp_nexthop {
+	struct ipaddr addr; /* the vRouter (IPv4 in practice) */
+	bool has_mac;
+	struct macaddr mac; /* router MAC (vhost) */
+	uint32_t label;     /* MPLS label or VNI */
+	uint32_t l3_label;  /* enet only */
+	uint32_t vni;       /* inet only, informational */
+	uint8_t encaps;     /* XMPP_ENCAP_* */
+	char vn[XMPP_VN_MAX];
+	size_t ntags;
+	uint32_t tags[XMPP_ITEM_MAX_LIST];
+};
+
+enum xmpp_item_family {
+	XMPP_ITEM_INET,  /* 1/1 (and 1/4) */
+	XMPP_ITEM_INET6, /* 2/1 */
+	XMPP_ITEM_ENET,  /* 25/242 */
+};
+struct xmpp_item {
+	enum xmpp_item_family family;
+	uint16_t afi;
+	uint8_t safi;
+	/* inet, inet6: prefix; enet: mac, ip (af 0 for 0.0.0.0/32 and a
+	 * zero MAC's type-5 prefix in prefix), eth_tag, group/source. */
+	struct prefix prefix;
+	struct macaddr mac;
+	uint32_t eth_tag;
+	bool has_group;
+	struct ipaddr group, source;
+	uint32_t flags;
+	size_t nnh;
+	struct xmpp_nexthop nh[XMPP_ITEM_MAX_NH];
+	uint32_t version;
+	char vn[XMPP_VN_MAX]; /* entry virtual-network */
+	bool has_mobility;
+	bool sticky;
+	uint32_t seqno; /* mobility seqno, else sequence-number */
+	uint32_t local_pref;
+	uint32_t med;
+	size_t nsg;
+	uint32_t sg[XMPP_ITEM_MAX_LIST];
+	size_t ncomm;
+	uint32_t comm[XMPP_ITEM_MAX_LIST]; /* community-tag-list, parsed */
+	char sub_protocol[32];
+	bool etree_leaf;
+	bool edge_repl_not_supported;
+	bool assisted_repl;
+};
+/*
+ * Parses the <item> (or its <entry>) of a publish or of a CN message for
+ * family.  Checks what Contrail's ProcessItem checks that does not depend
+ * on the instance (af/safi, prefix, MAC, addresses, label bound, encap
+ * names, integers).  0 or -EINVAL with err.
+ */
+int xmpp_item_parse(const struct xmpp_node *item, enum xmpp_item_family fam,
+    struct xmpp_item *it, char *err, size_t errlen);
+/* The item id (CN->agent): "10.1.1.3/32", "fd00::3/128",
+ * "[<tag>-]<mac>,<ip>/<plen>"; into buf, returns buf. */
+const char *xmpp_item_id(const struct xmpp_item *it, char *buf, size_t len);
+/* Parses an item id (a retract) of family into it's key fields. */
+int xmpp_item_id_parse(
+    const char *id, enum xmpp_item_family fam, struct xmpp_item *it);
+/* Prints <item id=..><entry>..</entry></item> as the CN does (every
+ * member written).  0 or -ENOSPC. */
+int xmpp_item_print(const struct xmpp_item *it, struct wbuf *out);
+/* The "afi/safi" of a family ("1/1", "2/1", "25/242"). */
+const char *xmpp_item_family_node(enum xmpp_item_family fam);
+/*
+ * Node strings.  Publish nodes: "1/1/<vrf>/<prefix>[/<primary-id>]",
+ * "2/1/<vrf>/<prefix>", "25/242/<mac>,<ip>/<plen>"; the family (and for
+ * inet the optional primary instance id) is read from them.  0/-EINVAL.
+ */
+int xmpp_publish_node_parse(
+    const char *node, enum xmpp_item_family *fam, uint32_t *primary_id);
+/* "1/1/<vrf>" etc. -> family and the instance name (borrowed from node,
+ * NUL-terminated into vrf of vrflen bytes).  0 or -EINVAL. */
+int xmpp_items_node_parse(
+    const char *node, enum xmpp_item_family *fam, char *vrf, size_t vrflen);
+
+/*
+ * CN->agent messages: a <message><event><items node=..> holding items or
+ * retracts (never both), written exactly as the CN does (section 2.7).
+ * begin writes the head, each add one item or retract, end the tail.
+ */
+int xmpp_msg_begin(
+    struct wbuf *out, const char *from, const char *to, const char *node);
+int xmpp_msg_retract(struct wbuf *out, const char *id);
+int xmpp_msg_end(struct wbuf *out);
+/* The End-of-RIB message (node 0/0/EndOfRib, empty items). */
+int xmpp_msg_eor(struct wbuf *out, const char *from, const char *to);
+/*
+ * Agent->CN IQs (used by the agent and the tests): subscribe or
+ * unsubscribe instance with instance-id (options inside <subscribe>
+ * unless options_beside); a publish of one item (NULL: the empty EoR
+ * publish) followed by its collection (associate or dissociate).
+ */
+int xmpp_iq_subscribe(struct wbuf *out, const char *from, const char *to,
+    const char *instance, uint32_t instance_id, bool unsubscribe,
+    bool options_beside);
+int xmpp_iq_publish(struct wbuf *out, const char *from, const char *to,
+    const char *vrf, const struct xmpp_item *it, bool add);
+int xmpp_iq_eor(struct wbuf *out, const char *from, const char *to);
+
+/*
+ * xmpp_tls.c: TLS contexts (OpenSSL).  A server context always has its
+ * certificate and key; with a CA it asks for and verifies the client's
+ * certificate (mutual TLS).  A client context verifies the server against
+ * the CA when one is given and presents its own certificate when given.
+ * TLS 1.2 at least.
+ */
+struct xmpp_tls_opts {
+	const char *cert; /* PEM file */
+	const char *key;  /* PEM file */
+	const char *ca;   /* PEM file, or NULL */
+};
+struct xmpp_tls;
+/* NULL with err filled when a file does not load. */
+struct xmpp_tls *xmpp_tls_new(
+    const struct xmpp_tls_opts *opts, bool server, char *err, size_t errlen);
+void xmpp_tls_free(struct xmpp_tls *tls);
+
+/*
+ * xmpp_conn.c: one connection, either side, on a uv_tcp_t.  The FSM
+ * (xmpp_fsm.c) runs the stream open (and STARTTLS when a TLS context is
+ * set), then Established: stanzas go up, and the user sends bytes it has
+ * printed.  Keepalives go out every hold/3 seconds; the hold timer closes
+ * a peer silent for hold seconds (unless bytes wait unread).  Sends are
+ * copied into a write queue bounded at wq_max bytes: past it, send
+ * returns -ENOBUFS and ops->writable is called when the queue has drained
+ * below half.  A queue that does not move for send_hold seconds closes
+ * the connection.  A protocol error or a limit closes only this
+ * connection, with the reason given to ops->closed.
+ */
+enum xmpp_state {
+	XMPP_ST_IDLE,        /* client: waiting to connect */
+	XMPP_ST_CONNECT,     /* client: TCP connect in progress */
+	XMPP_ST_ACTIVE,      /* server: accepted, waiting for the open */
+	XMPP_ST_OPENSENT,    /* client: open sent, waiting for the reply */
+	XMPP_ST_OPENCONFIRM, /* STARTTLS negotiation and handshake */
+	XMPP_ST_ESTABLISHED,
+	XMPP_ST_CLOSED,
+};
+const char *xmpp_state_name(enum xmpp_state st);
+
+struct xmpp_conn;
+struct xmpp_conn_ops {
+	/*
+	 * Server side: the client's stream header arrived (from: its name,
+	 * to: whom it addressed).  Return 0 to accept (the reply is sent),
+	 * or -1 with *reason set to refuse (the connection closes with that
+	 * reason).  NULL: accept all.
+	 */
+	int (*open)(struct xmpp_conn *c, const char *from, const char *to,
+	    const char **reason, void *arg);
+	/* The stream is up (after TLS when configured). */
+	void (*established)(struct xmpp_conn *c, void *arg);
+	/* A stanza in Established (tree valid during the call).  The
+	 * callee may close c. */
+	void (*stanza)(
+	    struct xmpp_conn *c, const struct xmpp_node *st, void *arg);
+	/* The write queue drained below half after -ENOBUFS. */
+	void (*writable)(struct xmpp_conn *c, void *arg);
+	/* The connection is down (reason for the log and introspect).
+	 * After this returns the library frees c: drop every pointer. */
+	void (*closed)(struct xmpp_conn *c, const char *reason, void *arg);
+};
+struct xmpp_conn_opts {
+	const char *name;     /* our stream 'from' (agent name / CN host) */
+	const char *to;       /* client: the stream 'to' (XMPP_CONTROL_JID) */
+	const char *xmlns;    /* client: subcluster ("" usually) */
+	struct xmpp_tls *tls; /* STARTTLS required when set (borrowed) */
+	unsigned hold_time;   /* seconds; 0: XMPP_HOLD_TIME */
+	unsigned open_time;   /* seconds; 0: XMPP_OPEN_TIME */
+	unsigned send_hold;   /* seconds; 0: XMPP_SEND_HOLD */
+	size_t wq_max;        /* bytes; 0: XMPP_WQ_MAX */
+	struct xmpp_limits lim;
+};
+struct xmpp_conn_stats {
+	uint64_t rx_bytes, tx_bytes;
+	uint64_t rx_stanzas, tx_msgs; /* tx_msgs: xmpp_conn_send calls */
+	uint64_t rx_keepalives, tx_keepalives;
+	uint64_t wq_full;   /* -ENOBUFS answers */
+	size_t wq_bytes;    /* queued now */
+	size_t wq_peak;     /* largest queue seen */
+	uint64_t est_at_ms; /* uv_now when Established, 0 before */
+};
+/* Accessors (borrowed). */
+enum xmpp_state xmpp_conn_state(const struct xmpp_conn *c);
+const char *xmpp_conn_peer_name(const struct xmpp_conn *c); /* "" before open */
+const struct sockaddr_storage *xmpp_conn_remote(const struct xmpp_conn *c);
+const struct sockaddr_storage *xmpp_conn_local(const struct xmpp_conn *c);
+bool xmpp_conn_tls(const struct xmpp_conn *c); /* TLS is up */
+/* The TLS peer certificate's subject ("" without), for introspect. */
+const char *xmpp_conn_tls_peer(const struct xmpp_conn *c);
+const struct xmpp_conn_stats *xmpp_conn_stats(const struct xmpp_conn *c);
+void *xmpp_conn_get_data(const struct xmpp_conn *c);
+void xmpp_conn_set_data(struct xmpp_conn *c, void *data);
+/* Queues bytes (a whole stanza).  0, -ENOBUFS (queue full: wait for
+ * ops->writable), -ENOTCONN (not Established). */
+int xmpp_conn_send(struct xmpp_conn *c, const void *data, size_t len);
+/* True when a send of len bytes would be taken. */
+bool xmpp_conn_can_send(const struct xmpp_conn *c, size_t len);
+/* Sends </stream:stream> (best effort) and closes; ops->closed follows
+ * (from the loop, never from inside this call). */
+void xmpp_conn_close(struct xmpp_conn *c, const char *reason);
+
+/*
+ * xmpp_server.c: listens, accepts, runs one xmpp_conn per client with
+ * the same ops and opts.  Connections beyond max_conns are refused.
+ */
+struct xmpp_server;
+struct xmpp_server_opts {
+	struct sockaddr_storage addr; /* port 0: any */
+	struct xmpp_conn_opts conn;
+	unsigned max_conns; /* 0: 4096 */
+};
+struct xmpp_server *xmpp_server_new(uv_loop_t *loop,
+    const struct xmpp_server_opts *opts, const struct xmpp_conn_ops *ops,
+    void *arg);
+/* Binds and listens; 0 or -errno. */
+int xmpp_server_start(struct xmpp_server *s);
+uint16_t xmpp_server_port(const struct xmpp_server *s);
+size_t xmpp_server_conn_count(const struct xmpp_server *s);
+/* Changes the hold time of new and current connections. */
+void xmpp_server_set_hold(struct xmpp_server *s, unsigned hold_time);
+/* Closes the listener and every connection (each gets ops->closed);
+ * cb after the last handle closed. */
+typedef void (*xmpp_server_stopped_cb)(struct xmpp_server *s, void *arg);
+void xmpp_server_stop(
+    struct xmpp_server *s, xmpp_server_stopped_cb cb, void *arg);
+void xmpp_server_free(struct xmpp_server *s);
+
+/*
+ * xmpp_client.c: a client that connects to one server and reconnects
+ * after a loss with back-off min(2^(n-1), XMPP_CONNECT_MAX) seconds (n
+ * failures in a row; reset once Established).  Each attempt is a new
+ * xmpp_conn with the same ops (ops->closed on each loss).
+ */
+struct xmpp_client;
+struct xmpp_client_opts {
+	struct sockaddr_storage server; /* control node address and port */
+	struct sockaddr_storage local;  /* bind address; family 0: any */
+	struct xmpp_conn_opts conn;
+	unsigned backoff_ms; /* first retry delay; 0: 1000 (tests set less) */
+};
+struct xmpp_client *xmpp_client_new(uv_loop_t *loop,
+    const struct xmpp_client_opts *opts, const struct xmpp_conn_ops *ops,
+    void *arg);
+int xmpp_client_start(struct xmpp_client *cl);
+/* The current connection, or NULL between attempts. */
+struct xmpp_conn *xmpp_client_conn(const struct xmpp_client *cl);
+unsigned xmpp_client_attempts(const struct xmpp_client *cl);
+typedef void (*xmpp_client_stopped_cb)(struct xmpp_client *cl, void *arg);
+void xmpp_client_stop(
+    struct xmpp_client *cl, xmpp_client_stopped_cb cb, void *arg);
+void xmpp_client_free(struct xmpp_client *cl);
+
+#endif /* SDN_XMPP_H */

@@ -53,6 +53,15 @@
 #define XMPP_WQ_MAX     (4u << 20)   /* write-queue bytes before -ENOBUFS */
 #define XMPP_SEND_HOLD  90           /* seconds a full queue may not move */
 
+/* Connections: limits and defaults (xmpp_conn.c, _server.c, _client.c). */
+#define XMPP_TCP_HOLD   30          /* seconds, TCP keepalive input (1.5) */
+#define XMPP_RBUF_LEN   (64u << 10) /* receive buffer, one per connection */
+#define XMPP_WQ_CHUNK   (64u << 10) /* small sends coalesce into these */
+#define XMPP_CLOSE_WAIT 2000        /* ms a closing queue may take to go */
+#define XMPP_MAX_CONNS  4096        /* server default */
+#define XMPP_BACKOFF_MS 1000        /* client's first retry delay */
+#define XMPP_REASON_MAX 256         /* bytes of a close reason */
+
 /*
  * xmpp_stanza.c: a stanza as a tree.  Every node and string lives in the
  * arena of the tree's owner (the parser's, for a received stanza: valid
@@ -347,7 +356,10 @@ struct xmpp_conn_ops {
 	 * Server side: the client's stream header arrived (from: its name,
 	 * to: whom it addressed).  Return 0 to accept (the reply is sent),
 	 * or -1 with *reason set to refuse (the connection closes with that
-	 * reason).  NULL: accept all.
+	 * reason).  NULL: accept all.  Called once per connection: with
+	 * STARTTLS, for the plain header; the header sent again over TLS
+	 * must carry the same 'from' (a certificate check belongs in
+	 * established, with xmpp_conn_tls_peer).
 	 */
 	int (*open)(struct xmpp_conn *c, const char *from, const char *to,
 	    const char **reason, void *arg);
@@ -360,7 +372,9 @@ struct xmpp_conn_ops {
 	/* The write queue drained below half after -ENOBUFS. */
 	void (*writable)(struct xmpp_conn *c, void *arg);
 	/* The connection is down (reason for the log and introspect).
-	 * After this returns the library frees c: drop every pointer. */
+	 * Called exactly once per connection, from the loop, also for a
+	 * client's failed connect.  After this returns the library frees
+	 * c: drop every pointer.  Every op may be NULL. */
 	void (*closed)(struct xmpp_conn *c, const char *reason, void *arg);
 };
 struct xmpp_conn_opts {
@@ -373,6 +387,7 @@ struct xmpp_conn_opts {
 	unsigned send_hold;   /* seconds; 0: XMPP_SEND_HOLD */
 	size_t wq_max;        /* bytes; 0: XMPP_WQ_MAX */
 	struct xmpp_limits lim;
+	unsigned tcp_hold; /* seconds (1.5); 0: XMPP_TCP_HOLD */
 };
 struct xmpp_conn_stats {
 	uint64_t rx_bytes, tx_bytes;
@@ -395,13 +410,113 @@ const struct xmpp_conn_stats *xmpp_conn_stats(const struct xmpp_conn *c);
 void *xmpp_conn_get_data(const struct xmpp_conn *c);
 void xmpp_conn_set_data(struct xmpp_conn *c, void *data);
 /* Queues bytes (a whole stanza).  0, -ENOBUFS (queue full: wait for
- * ops->writable), -ENOTCONN (not Established). */
+ * ops->writable), -ENOTCONN (not Established), -EMSGSIZE (len > wq_max:
+ * never fits). */
 int xmpp_conn_send(struct xmpp_conn *c, const void *data, size_t len);
 /* True when a send of len bytes would be taken. */
 bool xmpp_conn_can_send(const struct xmpp_conn *c, size_t len);
-/* Sends </stream:stream> (best effort) and closes; ops->closed follows
- * (from the loop, never from inside this call). */
+/* Sends </stream:stream> (best effort: the queue gets XMPP_CLOSE_WAIT
+ * ms to go) and closes; ops->closed follows (from the loop, never from
+ * inside this call).  No-op on a connection already closing. */
 void xmpp_conn_close(struct xmpp_conn *c, const char *reason);
+
+/*
+ * xmpp_fsm.c: the stream state machine of one connection (sections
+ * 1.3-1.5; OpenBGPD bgp_fsm()): a nested switch on state and event, one
+ * change_state() that logs and re-arms the timers.  Events in, ops out;
+ * it never touches a socket, a timer or TLS, so a test drives it with
+ * stub ops.  xmpp_conn.c embeds one in each connection.
+ *   server: ACTIVE -open-> reply -> ESTABLISHED, or with TLS OPENCONFIRM:
+ *     features, <starttls/>, <proceed/>, handshake, open, reply;
+ *   client: CONNECT -tcp-> open, OPENSENT -reply-> keepalive, ESTABLISHED,
+ *     or with TLS OPENCONFIRM: features, <starttls/>, <proceed/>,
+ *     handshake, open, reply, keepalive.
+ * The open timer bounds each state before Established; then the
+ * keepalive timer sends C8 80 every hold/3 and the hold timer, restarted
+ * by every received byte, closes a silent peer.
+ */
+enum xmpp_timer {
+	XMPP_TIMER_OPEN,      /* the stream must come up */
+	XMPP_TIMER_HOLD,      /* the peer must send something */
+	XMPP_TIMER_KEEPALIVE, /* we send C8 80 */
+	XMPP_TIMER_SEND_HOLD, /* the write queue must move (xmpp_conn.c) */
+	XMPP_TIMER_MAX,
+};
+enum xmpp_fsm_event {
+	XMPP_FEV_CONNECT,   /* client: the TCP connect starts */
+	XMPP_FEV_TCP_UP,    /* connected (client) or accepted (server) */
+	XMPP_FEV_DOWN,      /* arg reason: TCP or TLS failed, say no more */
+	XMPP_FEV_RX,        /* bytes arrived: the hold timer restarts */
+	XMPP_FEV_OPEN,      /* arg: the peer's stream header (node) */
+	XMPP_FEV_STANZA,    /* arg: a stanza (node) */
+	XMPP_FEV_KEEPALIVE, /* whitespace between stanzas */
+	XMPP_FEV_CLOSE,     /* </stream:stream> */
+	XMPP_FEV_TLS_UP,    /* the handshake is done */
+	XMPP_FEV_ERROR,     /* arg reason: framing (the parser's) */
+	XMPP_FEV_STOP,      /* arg reason: a local close */
+	/* The timers of enum xmpp_timer expired. */
+	XMPP_FEV_OPEN_TIMER,
+	XMPP_FEV_HOLD_TIMER,
+	XMPP_FEV_KEEPALIVE_TIMER,
+	XMPP_FEV_SEND_HOLD_TIMER,
+};
+/* Where OPENCONFIRM is in the STARTTLS exchange. */
+enum xmpp_tls_step {
+	XMPP_TLS_NONE,
+	XMPP_TLS_STARTTLS,  /* server: features sent, waits <starttls/>;
+			     * client: waits <stream:features> */
+	XMPP_TLS_PROCEED,   /* client: <starttls/> sent, waits <proceed/> */
+	XMPP_TLS_HANDSHAKE, /* TLS handshake running */
+	XMPP_TLS_REOPEN,    /* over TLS: waits the second open or reply */
+};
+struct xmpp_fsm;
+struct xmpp_fsm_ops {
+	/* Queues bytes of ours (header, TLS elements, keepalive, close);
+	 * never refused (the send-hold timer bounds them). */
+	void (*send)(struct xmpp_fsm *f, const void *data, size_t len);
+	/* Starts timer t to fire in ms (replacing it); 0 stops it. */
+	void (*timer)(struct xmpp_fsm *f, enum xmpp_timer t, uint64_t ms);
+	/* Starts TLS now (after <proceed/> went out or came in): later
+	 * sends are encrypted, the parser starts a new stream.  0, or -1
+	 * with *reason. */
+	int (*start_tls)(struct xmpp_fsm *f, const char **reason);
+	/* True when received bytes wait unread in the socket. */
+	bool (*rx_pending)(struct xmpp_fsm *f);
+	/* The user's hooks (xmpp_conn_ops). */
+	int (*open)(struct xmpp_fsm *f, const char *from, const char *to,
+	    const char **reason);
+	void (*established)(struct xmpp_fsm *f);
+	void (*stanza)(struct xmpp_fsm *f, const struct xmpp_node *st);
+	/* The stream is over (state CLOSED, timers stopped): close the
+	 * transport, after the queue has gone when flush is set. */
+	void (*down)(struct xmpp_fsm *f, const char *reason, bool flush);
+};
+struct xmpp_fsm {
+	const struct xmpp_fsm_ops *ops;
+	void *owner; /* the connection's (or a test's) */
+	enum xmpp_state state;
+	enum xmpp_tls_step step;      /* in OPENCONFIRM */
+	bool server;                  /* we accepted */
+	bool tls;                     /* STARTTLS required */
+	bool tls_up;                  /* the handshake is done */
+	bool hdr_sent;                /* our header of this stream went out */
+	const char *name;             /* our 'from' (borrowed) */
+	const char *to;               /* client: the 'to' (borrowed) */
+	const char *xmlns;            /* client: the 'xmlns' (borrowed) */
+	unsigned hold_time;           /* seconds */
+	unsigned open_time;           /* seconds */
+	char where[SOCKADDR_STRLEN];  /* log label before the peer's name */
+	char peer[XMPP_NAME_MAX + 1]; /* the peer's 'from', "" before */
+	struct xmpp_conn_stats stats; /* the FSM's counters; the owner's */
+};
+/* Defaults applied (opts is read, its strings borrowed); state IDLE. */
+void xmpp_fsm_init(struct xmpp_fsm *f, const struct xmpp_fsm_ops *ops,
+    void *owner, const struct xmpp_conn_opts *opts, bool server);
+/* Drives f with ev (arg per event); may call any op, down included. */
+void xmpp_fsm_event(
+    struct xmpp_fsm *f, enum xmpp_fsm_event ev, const void *arg);
+/* A new hold time (0: XMPP_HOLD_TIME); re-arms in Established. */
+void xmpp_fsm_set_hold(struct xmpp_fsm *f, unsigned hold_time);
 
 /*
  * xmpp_server.c: listens, accepts, runs one xmpp_conn per client with
@@ -411,7 +526,7 @@ struct xmpp_server;
 struct xmpp_server_opts {
 	struct sockaddr_storage addr; /* port 0: any */
 	struct xmpp_conn_opts conn;
-	unsigned max_conns; /* 0: 4096 */
+	unsigned max_conns; /* 0: XMPP_MAX_CONNS */
 };
 struct xmpp_server *xmpp_server_new(uv_loop_t *loop,
     const struct xmpp_server_opts *opts, const struct xmpp_conn_ops *ops,
@@ -420,10 +535,11 @@ struct xmpp_server *xmpp_server_new(uv_loop_t *loop,
 int xmpp_server_start(struct xmpp_server *s);
 uint16_t xmpp_server_port(const struct xmpp_server *s);
 size_t xmpp_server_conn_count(const struct xmpp_server *s);
-/* Changes the hold time of new and current connections. */
+/* Changes the hold time of new and current connections (0: default). */
 void xmpp_server_set_hold(struct xmpp_server *s, unsigned hold_time);
 /* Closes the listener and every connection (each gets ops->closed);
- * cb after the last handle closed. */
+ * cb after the last handle closed.  Free the server after cb (or
+ * without a start). */
 typedef void (*xmpp_server_stopped_cb)(struct xmpp_server *s, void *arg);
 void xmpp_server_stop(
     struct xmpp_server *s, xmpp_server_stopped_cb cb, void *arg);
@@ -431,16 +547,17 @@ void xmpp_server_free(struct xmpp_server *s);
 
 /*
  * xmpp_client.c: a client that connects to one server and reconnects
- * after a loss with back-off min(2^(n-1), XMPP_CONNECT_MAX) seconds (n
- * failures in a row; reset once Established).  Each attempt is a new
- * xmpp_conn with the same ops (ops->closed on each loss).
+ * after a loss with back-off min(backoff_ms * 2^(n-1), XMPP_CONNECT_MAX
+ * s) (n failures in a row; reset once Established; the first connect
+ * goes at once).  Each attempt is a new xmpp_conn with the same ops
+ * (ops->closed on each loss or failed connect).
  */
 struct xmpp_client;
 struct xmpp_client_opts {
 	struct sockaddr_storage server; /* control node address and port */
 	struct sockaddr_storage local;  /* bind address; family 0: any */
 	struct xmpp_conn_opts conn;
-	unsigned backoff_ms; /* first retry delay; 0: 1000 (tests set less) */
+	unsigned backoff_ms; /* first retry delay; 0: XMPP_BACKOFF_MS */
 };
 struct xmpp_client *xmpp_client_new(uv_loop_t *loop,
     const struct xmpp_client_opts *opts, const struct xmpp_conn_ops *ops,
@@ -448,7 +565,10 @@ struct xmpp_client *xmpp_client_new(uv_loop_t *loop,
 int xmpp_client_start(struct xmpp_client *cl);
 /* The current connection, or NULL between attempts. */
 struct xmpp_conn *xmpp_client_conn(const struct xmpp_client *cl);
+/* Failures in a row (the n of the back-off); 0 once Established. */
 unsigned xmpp_client_attempts(const struct xmpp_client *cl);
+/* Stops retrying and closes the connection (ops->closed); cb after the
+ * last handle closed.  Free the client after cb (or without a start). */
 typedef void (*xmpp_client_stopped_cb)(struct xmpp_client *cl, void *arg);
 void xmpp_client_stop(
     struct xmpp_client *cl, xmpp_client_stopped_cb cb, void *arg);

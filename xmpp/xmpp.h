@@ -113,12 +113,16 @@ struct xmpp_node *xmpp_node_find(const struct xmpp_node *n, const char *local);
 const char *xmpp_node_child_text(const struct xmpp_node *n, const char *local);
 /*
  * Prints n and its subtree as XML (attributes in order, '&<>"' escaped,
- * an element without children or text self-closed unless full is set,
- * which writes "<x></x>": Contrail's framing needs explicit close tags
- * on <iq> and <message>).  0 or -ENOSPC.
+ * the text before the children; an element without children or text
+ * self-closed, except the root n when full is set, which writes
+ * "<x></x>": Contrail's framing needs explicit close tags on <iq> and
+ * <message>).  0, -ENOSPC, or -EINVAL for a control character in a
+ * string (XML 1.0 cannot carry one).
  */
 int xmpp_node_print(const struct xmpp_node *n, struct wbuf *out, bool full);
-/* Escapes s into out for text or an attribute value; 0 or -ENOSPC. */
+/* Escapes s into out for text or an attribute value ('&<>"', and tab,
+ * newline and carriage return as character references); 0, -ENOSPC, or
+ * -EINVAL for another control character. */
 int xmpp_escape(struct wbuf *out, const char *s);
 
 /*
@@ -134,10 +138,11 @@ int xmpp_escape(struct wbuf *out, const char *s);
  * Expat parses each unit (the header, each stanza) from a reset parser,
  * so an XML declaration in front of a stanza is accepted (Contrail's CN
  * sends one before config IQs and TLS elements).  DOCTYPE, entity
- * declarations, processing instructions and namespaced garbage are
- * errors; limits are enforced while parsing, before the unit is whole.
- * Expat >= 2.6 has reparse deferral turned off, so a stanza that ends a
- * read is delivered at once.
+ * declarations, processing instructions, encodings other than UTF-8 and
+ * namespaced garbage (a name with two ':', or an empty prefix or local
+ * part) are errors; limits are enforced while parsing, before the unit
+ * is whole.  Expat >= 2.6 has reparse deferral turned off, so a stanza
+ * that ends a read is delivered at once.
  */
 enum xmpp_event {
 	XMPP_EV_OPEN,
@@ -145,13 +150,16 @@ enum xmpp_event {
 	XMPP_EV_KEEPALIVE,
 	XMPP_EV_CLOSE,
 };
+/* 0 takes the default; a value above the default is clamped to it. */
 struct xmpp_limits {
 	size_t stanza_max;  /* bytes of a unit; 0: XMPP_STANZA_MAX */
 	unsigned depth_max; /* 0: XMPP_DEPTH_MAX */
 	unsigned attrs_max; /* 0: XMPP_ATTRS_MAX */
 };
 /* Return 0 to go on, 1 to stop feeding after this event (the rest of
- * the input is left for the next feed, e.g. TLS bytes after <proceed/>). */
+ * the input is left for the next feed, e.g. TLS bytes after <proceed/>).
+ * The callback may reset the parser (not free it): feeding stops then
+ * too.  node is NULL for KEEPALIVE and CLOSE. */
 typedef int (*xmpp_parser_cb)(
     void *arg, enum xmpp_event ev, const struct xmpp_node *node);
 struct xmpp_parser;

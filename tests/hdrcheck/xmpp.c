@@ -1,0 +1,2 @@
+/* xmpp/xmpp.h must compile on its own: it is the first and only include. */
+#include "xmpp/xmpp.h"

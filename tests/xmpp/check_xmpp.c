@@ -40,6 +40,7 @@ main(void)
 
 	sr = srunner_create(xmpp_stanza_suite());
 	srunner_add_suite(sr, xmpp_parser_suite());
+	srunner_add_suite(sr, xmpp_item_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -11,6 +11,7 @@
 
 Suite *xmpp_stanza_suite(void);
 Suite *xmpp_parser_suite(void);
+Suite *xmpp_item_suite(void);
 
 /*
  * An assertion for loops and helpers: unlike ck_assert it tells Check

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 struct sim {
 	uv_loop_t loop;
@@ -35,6 +36,7 @@ struct sim {
 	unsigned timeout_s, idle_s;
 	int pid;
 	struct sockaddr_storage server;
+	struct sockaddr_storage http; /* the node's introspect, or none */
 	uint64_t t0;
 	unsigned stopped;
 	size_t *vn_ifs; /* interfaces per network */
@@ -206,10 +208,59 @@ report_node(struct sim *s, const char *tag)
 	    rss, tag, hwm);
 }
 
+/*
+ * The agent's paths on the node, read from its introspect page
+ * (/xmpp-connections/<name>, "paths"); -1 when the page does not answer.
+ * A plain blocking HTTP/1.0 GET: the node is another process.
+ */
+static long
+http_paths(const struct sim *s, const char *agent)
+{
+	char req[256], buf[16384];
+	const char *p;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = socket(s->http.ss_family, SOCK_STREAM, 0)) < 0)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)&s->http,
+		s->http.ss_family == AF_INET ? sizeof(struct sockaddr_in)
+					     : sizeof(struct sockaddr_in6)) != 0) {
+		close(fd);
+		return -1;
+	}
+	snprintf(req, sizeof(req),
+	    "GET /xmpp-connections/%s?format=json HTTP/1.0\r\n\r\n", agent);
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		close(fd);
+		return -1;
+	}
+	while (got < sizeof(buf) - 1 &&
+	    (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	buf[got] = '\0';
+	if ((p = strstr(buf, "\"paths\":")) == NULL)
+		return -1;
+	return strtol(p + 8, NULL, 10);
+}
+
 static bool
 ingest_done(struct sim *s)
 {
 	return mock_agent_total_routes(s->ma[0]) >= s->ingest;
+}
+
+static bool
+ingest_stored(struct sim *s)
+{
+	static uint64_t next;
+
+	if (now_ms(s) < next)
+		return false;
+	next = now_ms(s) + 20;
+	return http_paths(s, "sim-0") >= (long)s->ingest;
 }
 
 static int
@@ -221,7 +272,20 @@ run_ingest(struct sim *s)
 	int rc;
 
 	ri_name(s, 0, ri, sizeof(ri));
-	mock_agent_subscribe(s->ma[0], ri, 1, false);
+	if (s->http.ss_family != 0) {
+		/* Ingest alone: no-ribout, and the node's page says when. */
+		char iq[600];
+
+		snprintf(iq, sizeof(iq),
+		    "<iq type=\"set\" from=\"sim-0\" to=\"" XMPP_CONTROL_JID
+		    "/" XMPP_RES_BGP "\"><pubsub xmlns=\"" XMPP_PUBSUB_NS
+		    "\"><subscribe node=\"%s\"><options><instance-id>1"
+		    "</instance-id><no-ribout>true</no-ribout></options>"
+		    "</subscribe></pubsub></iq>",
+		    ri);
+		mock_agent_send_raw(s->ma[0], iq, strlen(iq));
+	} else
+		mock_agent_subscribe(s->ma[0], ri, 1, false);
 	nh_of(0, nh, sizeof(nh));
 	report_node(s, "before");
 	t0 = now_ms(s);
@@ -238,15 +302,24 @@ run_ingest(struct sim *s)
 			return 1;
 		}
 	}
-	run_until(s, ingest_done, t0 + 1000ull * s->timeout_s);
+	run_until(s, s->http.ss_family != 0 ? ingest_stored : ingest_done,
+	    t0 + 1000ull * s->timeout_s);
 	t1 = now_ms(s);
-	printf("ingest_routes=%lu\ningest_ms=%" PRIu64 "\n",
-	    (unsigned long)mock_agent_total_routes(s->ma[0]), t1 - t0);
+	printf("ingest_mode=%s\ningest_routes=%lu\ningest_ms=%" PRIu64 "\n",
+	    s->http.ss_family != 0 ? "stored" : "reflected",
+	    s->http.ss_family != 0
+		? (unsigned long)MAX(http_paths(s, "sim-0"), 0)
+		: (unsigned long)mock_agent_total_routes(s->ma[0]),
+	    t1 - t0);
 	if (t1 > t0)
 		printf("ingest_routes_per_s=%.0f\n",
 		    (double)s->ingest * 1000.0 / (double)(t1 - t0));
 	report_node(s, "after");
-	return ingest_done(s) ? 0 : 1;
+	return (s->http.ss_family != 0 ? http_paths(s, "sim-0") >=
+						(long)s->ingest
+				       : ingest_done(s))
+		   ? 0
+		   : 1;
 }
 
 static void
@@ -270,6 +343,9 @@ usage(FILE *f)
 	    "default-domain:sim:vn%%u)\n"
 	    "  --prefix P       agent names P-<n> (default sim)\n"
 	    "  --ingest R       one agent publishes R routes into network 0\n"
+	    "                   and waits to get them back, or with --http\n"
+	    "  --http ADDR:PORT the node's introspect: with no-ribout, until\n"
+	    "                   the node's page counts them\n"
 	    "  --pid PID        the control node, for CPU and memory figures\n"
 	    "  --idle S         hold the sessions S seconds after converging\n"
 	    "  --timeout S      give up after S seconds (default 60)\n");
@@ -283,7 +359,8 @@ main(int argc, char *argv[])
 	    {"vns", 1, NULL, 'v'}, {"vn-format", 1, NULL, 'f'},
 	    {"prefix", 1, NULL, 'P'}, {"ingest", 1, NULL, 'r'},
 	    {"pid", 1, NULL, 'p'}, {"idle", 1, NULL, 'I'},
-	    {"timeout", 1, NULL, 't'}, {"help", 0, NULL, 'h'},
+	    {"timeout", 1, NULL, 't'}, {"http", 1, NULL, 'H'},
+	    {"help", 0, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	struct sim s;
 	struct mock_agent_opts mo;
@@ -331,6 +408,12 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			s.timeout_s = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'H':
+			if (sockaddr_parse(optarg, 8083, &s.http) != 0) {
+				usage(stderr);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);

@@ -195,12 +195,6 @@ enum bgp_gr_state {
 	BGP_GR_EOR_WAIT, /* peer back; stale until its End-of-RIB */
 };
 
-/* Per family, what was announced to a peer: a bit per entry id. */
-struct bgp_sent {
-	uint8_t *bits;
-	size_t nbytes;
-};
-
 struct bgp;
 struct bgp_peer {
 	struct uvx_owner own; /* first: the peer's timers */
@@ -218,7 +212,7 @@ struct bgp_peer {
 	bool restarted; /* send the R bit (first session) */
 	/* export */
 	struct rt_listener *lsn[BGP_AF_MAX];
-	struct bgp_sent sent[BGP_AF_MAX];
+	struct bitset sent[BGP_AF_MAX]; /* what was announced, by entry id */
 	bool eor_sent[BGP_AF_MAX], eor_rcvd[BGP_AF_MAX];
 	bool refresh_eorr[BGP_AF_MAX]; /* send EoRR after the feed */
 	bool exporting;

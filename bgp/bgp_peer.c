@@ -795,7 +795,7 @@ bgp__peer_free(struct bgp_peer *p)
 	if (p == NULL)
 		return;
 	for (af = 0; af < BGP_AF_MAX; af++)
-		free(p->sent[af].bits);
+		bitset_fini(&p->sent[af]);
 	free(p->rtc.rts);
 	rt_source_unref(p->src);
 	free(p);

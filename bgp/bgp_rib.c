@@ -333,31 +333,6 @@ bgp__rib_update(
 /* Out                                                                 */
 /* ------------------------------------------------------------------ */
 
-static bool
-sent_get(const struct bgp_sent *s, uint32_t id)
-{
-	return id / 8 < s->nbytes && (s->bits[id / 8] & (1u << (id % 8)));
-}
-
-static void
-sent_set(struct bgp_sent *s, uint32_t id, bool on)
-{
-	size_t need = id / 8 + 1, n;
-
-	if (need > s->nbytes) {
-		if (!on)
-			return;
-		n = MAX(need, s->nbytes * 2);
-		s->bits = xrealloc(s->bits, n);
-		memset(s->bits + s->nbytes, 0, n - s->nbytes);
-		s->nbytes = n;
-	}
-	if (on)
-		s->bits[id / 8] |= (uint8_t)(1u << (id % 8));
-	else
-		s->bits[id / 8] &= (uint8_t) ~(1u << (id % 8));
-}
-
 /*
  * The path this peer gets for e, or NULL for none: the best path, unless
  * it came from this peer, is iBGP-learned and may not be reflected to it,
@@ -565,7 +540,7 @@ export_entry(struct exp *x, enum bgp_af af, const struct rt_entry *e)
 {
 	struct bgp_peer *p = x->p;
 	const struct rt_path *path = eligible(p, af, e);
-	struct bgp_sent *s = &p->sent[af];
+	struct bitset *s = &p->sent[af];
 	uint32_t id = rt_entry_id(e);
 	struct bgp_nlri n;
 	struct attr *attr;
@@ -588,7 +563,7 @@ export_entry(struct exp *x, enum bgp_af af, const struct rt_entry *e)
 	if (af == BGP_AF_EVPN && !is_vxlan(attr))
 		n.label = path->label << 4 | 1;
 	if ((rc = exp_add(x, af, false, attr, &n)) == 0) {
-		sent_set(s, id, true);
+		bitset_set(s, id, true);
 		return;
 	}
 	/* A next hop the family cannot carry, attributes too long for a
@@ -598,9 +573,9 @@ export_entry(struct exp *x, enum bgp_af af, const struct rt_entry *e)
 	    rc == -EMSGSIZE ? "too long for a message"
 			    : "next hop or key the family cannot carry");
 withdraw:
-	if (!sent_get(s, id))
+	if (!bitset_get(s, id))
 		return;
-	sent_set(s, id, false);
+	bitset_set(s, id, false);
 	n.label = n.label2 = 0;
 	if (exp_add(x, af, true, NULL, &n) != 0)
 		log_peer_warnx(pname(p), "%s: withdraw not sent",
@@ -726,9 +701,7 @@ bgp__rib_up(struct bgp_peer *p)
 	for (af = 0; af < BGP_AF_MAX; af++) {
 		p->eor_sent[af] = p->eor_rcvd[af] = false;
 		p->refresh_eorr[af] = false;
-		free(p->sent[af].bits);
-		p->sent[af].bits = NULL;
-		p->sent[af].nbytes = 0;
+		bitset_fini(&p->sent[af]);
 	}
 	if (p->stale_afs != 0) {
 		/* Back after a restart: families whose forwarding state the

@@ -278,6 +278,20 @@ void pool_free(struct pool *p, void *obj);
 size_t pool_bytes(const struct pool *p);
 
 /*
+ * bitset.c: a growable bit per small id (what was sent to a listener, by
+ * rt_entry_id).  Zero-initialised is empty; bits beyond the end read 0.
+ */
+struct bitset {
+	uint8_t *bits;
+	size_t nbytes;
+};
+bool bitset_get(const struct bitset *s, uint32_t id);
+void bitset_set(struct bitset *s, uint32_t id, bool on);
+/* Bits set (for stats; walks the set). */
+size_t bitset_count(const struct bitset *s);
+void bitset_fini(struct bitset *s);
+
+/*
  * netaddr.c: text forms of addresses.  parse returns 0 or -EINVAL and
  * accepts only the canonical syntax (no trailing garbage, no leading
  * spaces); print writes a NUL-terminated string into buf and returns it,

@@ -30,6 +30,10 @@ struct cn_options {
 	struct sockaddr_storage xmpp_addr; /* agents (XMPP) */
 	struct sockaddr_storage bgp_addr;  /* BGP; family 0: the bgp-router's */
 	struct sockaddr_storage http_addr; /* REST introspect */
+	const char *xmpp_cert;             /* STARTTLS for agents: PEM */
+	const char *xmpp_key;              /* its key */
+	const char *xmpp_ca;               /* mutual TLS: clients' CA */
+	unsigned xmpp_hold;                /* seconds; 0: 90 */
 };
 
 /* cn_config.c */
@@ -113,6 +117,9 @@ struct cn_proto;
 typedef void (*cn_proto_done_cb)(struct cn_proto *p);
 struct cn_proto_ops {
 	const char *name;
+	/* Before the routing instances change to cfg (NULL: nothing to
+	 * do): let go of tables of instances that are going. */
+	void (*prepare)(struct cn_proto *p, const struct schema_config *cfg);
 	void (*apply)(struct cn_proto *p, const struct schema_config *cfg);
 	/* Close every handle, then done(p). */
 	void (*stop)(struct cn_proto *p, cn_proto_done_cb done);
@@ -129,6 +136,16 @@ const struct cn_options *cn_node_options(const struct cn_node *node);
 /* This node's bgp-router in the running config (--name, or the only
  * control node), or NULL. */
 const struct schema_bgp_router *cn_node_self(const struct cn_node *node);
+
+/*
+ * cn_xmpp.c: the XMPP channel for vRouter agents (Contrail-compatible,
+ * reference/contrail-protocol.md): attaches to node, listens on its
+ * --xmpp address once the first configuration is applied, and adds the
+ * /xmpp-connections and /xmpp-agents pages.
+ */
+struct cn_proto *cn_xmpp_attach(struct cn_node *node);
+/* The port agents connect to, 0 before it listens. */
+uint16_t cn_xmpp_port(const struct cn_proto *p);
 
 /* cn_pages.c: the introspect pages (GET) on an intro server. */
 void cn_pages_register(struct intro *in, struct cn_node *node);
@@ -316,6 +333,12 @@ uint64_t ecomm_security_group(uint32_t asn, uint32_t id);
 uint64_t ecomm_tag(uint32_t tag);
 uint64_t ecomm_mac_mobility(uint32_t seq, bool sticky);
 uint64_t ecomm_router_mac(const struct macaddr *mac);
+/* The inverses: 0, or -EINVAL when e is not of that kind. */
+int ecomm_get_encap(uint64_t e, enum ecomm_encap *type);
+int ecomm_get_security_group(uint64_t e, uint32_t *asn, uint32_t *id);
+int ecomm_get_tag(uint64_t e, uint32_t *tag);
+int ecomm_get_mac_mobility(uint64_t e, uint32_t *seq, bool *sticky);
+int ecomm_get_router_mac(uint64_t e, struct macaddr *mac);
 /* "target:64512:1", "origin-vn:64512:5", "encapsulation:vxlan",
  * "secgroup:64512:8000001", "tag:7", "mac-mobility:3[:sticky]",
  * "router-mac:02:..", or "0x<16 hex digits>" for anything else. */

@@ -456,6 +456,56 @@ ecomm_router_mac(const struct macaddr *mac)
 	return ECOMM_MAKE(EC_ROUTER_MAC, v);
 }
 
+int
+ecomm_get_encap(uint64_t e, enum ecomm_encap *type)
+{
+	if (ECOMM_TS(e) != EC_ENCAP || (e >> 16 & 0xffffffff) != 0)
+		return -EINVAL;
+	*type = (enum ecomm_encap)(e & 0xffff);
+	return 0;
+}
+
+int
+ecomm_get_security_group(uint64_t e, uint32_t *asn, uint32_t *id)
+{
+	if (ECOMM_TS(e) != EC_SECGROUP)
+		return -EINVAL;
+	*asn = (uint32_t)(e >> 32) & 0xffff;
+	*id = (uint32_t)e;
+	return 0;
+}
+
+int
+ecomm_get_tag(uint64_t e, uint32_t *tag)
+{
+	if (ECOMM_TS(e) != EC_TAG)
+		return -EINVAL;
+	*tag = (uint32_t)e;
+	return 0;
+}
+
+int
+ecomm_get_mac_mobility(uint64_t e, uint32_t *seq, bool *sticky)
+{
+	if (ECOMM_TS(e) != EC_MAC_MOBILITY)
+		return -EINVAL;
+	*seq = (uint32_t)e;
+	*sticky = (e >> 40 & EC_MM_STICKY) != 0;
+	return 0;
+}
+
+int
+ecomm_get_router_mac(uint64_t e, struct macaddr *mac)
+{
+	unsigned i;
+
+	if (ECOMM_TS(e) != EC_ROUTER_MAC)
+		return -EINVAL;
+	for (i = 0; i < sizeof(mac->b); i++)
+		mac->b[i] = (uint8_t)(e >> (8 * (5 - i)));
+	return 0;
+}
+
 /* Contrail's names (reference section 2.4). */
 static const char *
 ecomm_encap_name(uint64_t e)

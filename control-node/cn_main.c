@@ -23,6 +23,10 @@ enum {
 	OPT_PRINT_DEFAULT = 256,
 	OPT_PRINT_SCHEMA,
 	OPT_DUMP,
+	OPT_XMPP_CERT,
+	OPT_XMPP_KEY,
+	OPT_XMPP_CA,
+	OPT_XMPP_HOLD,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +37,10 @@ static const struct option long_opts[] = {
     {"log-file", required_argument, NULL, 'L'},
     {"pidfile", required_argument, NULL, 'p'},
     {"xmpp", required_argument, NULL, 'x'},
+    {"xmpp-cert", required_argument, NULL, OPT_XMPP_CERT},
+    {"xmpp-key", required_argument, NULL, OPT_XMPP_KEY},
+    {"xmpp-ca", required_argument, NULL, OPT_XMPP_CA},
+    {"xmpp-hold-time", required_argument, NULL, OPT_XMPP_HOLD},
     {"bgp", required_argument, NULL, 'b'},
     {"http", required_argument, NULL, 'H'},
     {"dump-config", no_argument, NULL, OPT_DUMP},
@@ -63,6 +71,12 @@ usage(FILE *f)
 	    "  -N, --name NAME         this node's bgp-router (default: the "
 	    "only control-node)\n"
 	    "  -x, --xmpp ADDR[:PORT]  agent (XMPP) address, default %s\n"
+	    "      --xmpp-cert FILE    PEM certificate: agents must STARTTLS\n"
+	    "      --xmpp-key FILE     its private key (PEM)\n"
+	    "      --xmpp-ca FILE      CA (PEM) for agents' certificates "
+	    "(mutual TLS)\n"
+	    "      --xmpp-hold-time S  XMPP hold time, 3..65535 s (default "
+	    "90)\n"
 	    "  -b, --bgp ADDR[:PORT]   BGP listen address (default: this "
 	    "node's bgp-router\n"
 	    "                          address and port)\n"
@@ -203,6 +217,21 @@ daemonize(void)
 	return 0;
 }
 
+/* A daemon changes directory: a relative *path becomes absolute (in
+ * buf).  0, or -1 (logged) when it does not resolve. */
+static int
+abs_path(const char **path, char *buf)
+{
+	if (*path == NULL)
+		return 0;
+	if (realpath(*path, buf) == NULL) {
+		log_warn("%s", *path);
+		return -1;
+	}
+	*path = buf;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -210,7 +239,8 @@ main(int argc, char *argv[])
 	struct cn_node *node;
 	enum log_level level = LOG_LEVEL_INFO;
 	const char *log_file = NULL, *pidfile = NULL;
-	char config_abs[PATH_MAX];
+	char config_abs[PATH_MAX], cert_abs[PATH_MAX], key_abs[PATH_MAX];
+	char ca_abs[PATH_MAX];
 	bool foreground = false, check = false, dump = false;
 	uv_loop_t loop;
 	int ch, rc, pid_fd = -1, status = EXIT_SUCCESS;
@@ -258,6 +288,30 @@ main(int argc, char *argv[])
 			    0)
 				return EXIT_USAGE;
 			break;
+		case OPT_XMPP_CERT:
+			opts.xmpp_cert = optarg;
+			break;
+		case OPT_XMPP_KEY:
+			opts.xmpp_key = optarg;
+			break;
+		case OPT_XMPP_CA:
+			opts.xmpp_ca = optarg;
+			break;
+		case OPT_XMPP_HOLD: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || v < 3 ||
+			    v > 65535) {
+				fprintf(stderr,
+				    "mirador-control: --xmpp-hold-time: '%s' "
+				    "is not 3..65535 seconds\n",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			opts.xmpp_hold = (unsigned)v;
+			break;
+		}
 		case 'b':
 			if (parse_addr("bgp", optarg, 179, &opts.bgp_addr) != 0)
 				return EXIT_USAGE;
@@ -310,14 +364,19 @@ main(int argc, char *argv[])
 		    log_file, strerror(errno));
 		return EXIT_FAILURE;
 	}
-	/* A daemon changes directory: keep the config path valid. */
-	if (opts.config_path != NULL && !foreground) {
-		if (realpath(opts.config_path, config_abs) == NULL) {
-			log_warn("config %s", opts.config_path);
-			return EXIT_FAILURE;
-		}
-		opts.config_path = config_abs;
+	if ((opts.xmpp_cert != NULL) != (opts.xmpp_key != NULL) ||
+	    (opts.xmpp_ca != NULL && opts.xmpp_cert == NULL)) {
+		fprintf(stderr,
+		    "mirador-control: --xmpp-cert and --xmpp-key "
+		    "go together (and --xmpp-ca needs them)\n");
+		return EXIT_USAGE;
 	}
+	if (!foreground &&
+	    (abs_path(&opts.config_path, config_abs) != 0 ||
+		abs_path(&opts.xmpp_cert, cert_abs) != 0 ||
+		abs_path(&opts.xmpp_key, key_abs) != 0 ||
+		abs_path(&opts.xmpp_ca, ca_abs) != 0))
+		return EXIT_FAILURE;
 	if (!foreground) {
 		if ((rc = daemonize()) != 0) {
 			log_warnx("daemonize: %s", strerror(-rc));
@@ -334,6 +393,7 @@ main(int argc, char *argv[])
 		fatalx("uv_loop_init: %s", uv_strerror(rc));
 	node = cn_node_new(&loop, &opts);
 	bgp_attach(node);
+	cn_xmpp_attach(node);
 	if (cn_node_start(node) != 0) {
 		status = EXIT_FAILURE;
 		cn_node_stop(node, NULL);

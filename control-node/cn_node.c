@@ -92,6 +92,9 @@ apply_config(const struct schema_config *cfg, void *arg)
 	node->router_id =
 	    node->self != NULL ? schema_bgp_router_identifier(node->self) : 0;
 	cn_mirrors_resolve(&node->mirrors, cfg);
+	for (p = node->protos; p != NULL; p = p->next)
+		if (p->ops->prepare != NULL)
+			p->ops->prepare(p, cfg);
 	ri_mgr_apply(node->ri, cfg, &node->mirrors, node->asn, node->router_id);
 	for (p = node->protos; p != NULL; p = p->next)
 		p->ops->apply(p, cfg);

@@ -327,7 +327,11 @@ usage(FILE *f)
 	    "  bgp-reset [--hard] NEIGHBOR reset a session (--hard: Cease "
 	    "hard reset,\n"
 	    "                              the peer drops our routes at "
-	    "once)\n",
+	    "once)\n"
+	    "  xmpp [AGENT]                XMPP agents: sessions, TLS, "
+	    "counters\n"
+	    "  xmpp-agent [AGENT]          their subscriptions "
+	    "(instance-ids) and config\n",
 	    CTL_DEFAULT_SERVER);
 }
 
@@ -676,6 +680,12 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "bgp") == 0 && argc <= 2)
 		return get_path(&c, "/bgp-neighbors",
 		    argc == 2 ? argv[1] : NULL, NULL, NULL, "GET");
+	if (strcmp(cmd, "xmpp") == 0 && argc <= 2)
+		return get_path(&c, "/xmpp-connections",
+		    argc == 2 ? argv[1] : NULL, NULL, NULL, "GET");
+	if (strcmp(cmd, "xmpp-agent") == 0 && argc <= 2)
+		return get_path(&c, "/xmpp-agents", argc == 2 ? argv[1] : NULL,
+		    NULL, NULL, "GET");
 	if (strcmp(cmd, "bgp-reset") == 0 && argc == 2)
 		return get_path(
 		    &c, "/bgp-neighbors", argv[1], NULL, "/reset", "POST");

@@ -230,6 +230,18 @@ struct xmpp_node *xmpp_parse_doc(struct arena *a, const void *data, size_t len,
 #define XMPP_LB_FIELD_HASH  1 /* "field-hash" */
 #define XMPP_LB_SOURCE_BIAS 2 /* "source-bias" */
 
+/* inet load-balance: the fields hashed ("l3-source-address",
+ * "l3-destination-address", "l4-protocol", "l4-source-port",
+ * "l4-destination-port"), and the decision. */
+#define XMPP_LB_L3_SRC      0x01
+#define XMPP_LB_L3_DST      0x02
+#define XMPP_LB_L4_PROTO    0x04
+#define XMPP_LB_L4_SRC      0x08
+#define XMPP_LB_L4_DST      0x10
+#define XMPP_LB_DEFAULT     0 /* no decision given */
+#define XMPP_LB_FIELD_HASH  1 /* "field-hash" */
+#define XMPP_LB_SOURCE_BIAS 2 /* "source-bias" */
+
 struct xmpp_nexthop {
 	struct ipaddr addr;   /* the vRouter (IPv4 in practice), never 0 */
 	bool has_mac;         /* <mac> was not empty */
@@ -474,8 +486,9 @@ void xmpp_conn_set_data(struct xmpp_conn *c, void *data);
  * ops->writable), -ENOTCONN (not Established), -EMSGSIZE (len > wq_max:
  * never fits). */
 int xmpp_conn_send(struct xmpp_conn *c, const void *data, size_t len);
-/* True when a send of len bytes would be taken. */
-bool xmpp_conn_can_send(const struct xmpp_conn *c, size_t len);
+/* True when a send of len bytes would be taken; false also asks for
+ * ops->writable once the queue has drained below half. */
+bool xmpp_conn_can_send(struct xmpp_conn *c, size_t len);
 /* Sends </stream:stream> (best effort: the queue gets XMPP_CLOSE_WAIT
  * ms to go) and closes; ops->closed follows (from the loop, never from
  * inside this call).  No-op on a connection already closing. */

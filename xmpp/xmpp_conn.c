@@ -759,10 +759,13 @@ xmpp_conn_send(struct xmpp_conn *c, const void *data, size_t len)
 }
 
 bool
-xmpp_conn_can_send(const struct xmpp_conn *c, size_t len)
+xmpp_conn_can_send(struct xmpp_conn *c, size_t len)
 {
-	return c->fsm.state == XMPP_ST_ESTABLISHED && len <= c->opts.wq_max &&
-	    c->fsm.stats.wq_bytes + len <= c->opts.wq_max;
+	if (c->fsm.state == XMPP_ST_ESTABLISHED && len <= c->opts.wq_max &&
+	    c->fsm.stats.wq_bytes + len <= c->opts.wq_max)
+		return true;
+	c->want_writable = true;
+	return false;
 }
 
 void

@@ -23,6 +23,7 @@ main(void)
 	srunner_add_suite(sr, cn_ri_suite());
 	srunner_add_suite(sr, cn_mirror_suite());
 	srunner_add_suite(sr, cn_pages_suite());
+	srunner_add_suite(sr, cn_xmpp_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

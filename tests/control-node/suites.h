@@ -16,5 +16,6 @@ Suite *cn_rt_suite(void);
 Suite *cn_ri_suite(void);
 Suite *cn_mirror_suite(void);
 Suite *cn_pages_suite(void);
+Suite *cn_xmpp_suite(void);
 
 #endif /* SDN_TESTS_CN_SUITES_H */

@@ -1753,6 +1753,9 @@ cx_start(struct cx *cx)
 	    ? cn_node_self(cx->node)->obj.name
 	    : "mirador-control";
 	so.conn.hold_time = cx->hold;
+	/* A small queue per agent: hundreds of them fill theirs at once
+	 * during a convergence, and the kernel's socket buffer is more. */
+	so.conn.wq_max = CX_WQ_MAX;
 	if (o->xmpp_cert != NULL) {
 		cx->tls =
 		    xmpp_tls_new(&(struct xmpp_tls_opts){.cert = o->xmpp_cert,

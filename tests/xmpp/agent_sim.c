@@ -225,8 +225,9 @@ http_paths(const struct sim *s, const char *agent)
 	if ((fd = socket(s->http.ss_family, SOCK_STREAM, 0)) < 0)
 		return -1;
 	if (connect(fd, (const struct sockaddr *)&s->http,
-		s->http.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-					     : sizeof(struct sockaddr_in6)) != 0) {
+		s->http.ss_family == AF_INET
+		    ? sizeof(struct sockaddr_in)
+		    : sizeof(struct sockaddr_in6)) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -315,11 +316,11 @@ run_ingest(struct sim *s)
 		printf("ingest_routes_per_s=%.0f\n",
 		    (double)s->ingest * 1000.0 / (double)(t1 - t0));
 	report_node(s, "after");
-	return (s->http.ss_family != 0 ? http_paths(s, "sim-0") >=
-						(long)s->ingest
-				       : ingest_done(s))
-		   ? 0
-		   : 1;
+	return (s->http.ss_family != 0
+		       ? http_paths(s, "sim-0") >= (long)s->ingest
+		       : ingest_done(s))
+	    ? 0
+	    : 1;
 }
 
 static void
@@ -360,8 +361,7 @@ main(int argc, char *argv[])
 	    {"prefix", 1, NULL, 'P'}, {"ingest", 1, NULL, 'r'},
 	    {"pid", 1, NULL, 'p'}, {"idle", 1, NULL, 'I'},
 	    {"timeout", 1, NULL, 't'}, {"http", 1, NULL, 'H'},
-	    {"help", 0, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
+	    {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct sim s;
 	struct mock_agent_opts mo;
 	char name[64];

@@ -1,16 +1,13 @@
 /*
- * DOC: xmpp_conn.c - one XMPP connection on libuv, either side: the
- * socket, the FSM's ops, the receive buffer, the write queue and TLS.
- *
- * Bytes read go to the parser (through OpenSSL after STARTTLS) and its
- * events to the FSM (xmpp_fsm.c).  Sends are copied into a queue of
- * chunks, each carrying its uv_write_t (libuv echo-server write_req_t),
- * small sends coalescing into the newest chunk while one write is in
- * flight; the queue is bounded (wq_max) and must move (send-hold timer).
- * The connection owns its handles through a uvx_owner (knot-resolver
- * session2): once the FSM is down it closes them, and after the last
- * close_cb it calls ops->closed and frees itself, so the user's closed
- * hook always comes from the loop, never from inside a call into us.
+ * DOC: xmpp_conn.c - one XMPP connection on libuv, either side: socket,
+ * the FSM's ops, receive buffer, write queue, TLS.  Bytes read go to the
+ * parser (through OpenSSL after STARTTLS), its events to xmpp_fsm.c.
+ * Sends are copied into chunks that carry their uv_write_t (libuv
+ * echo-server write_req_t), coalescing while one write is in flight;
+ * the queue is bounded (wq_max) and must move (send-hold timer).  Handles
+ * belong to a uvx_owner (knot-resolver session2): after the last close_cb
+ * ops->closed runs and the connection frees itself, so the user's closed
+ * hook comes from the loop, never from inside a call into us.
  */
 #include "xmpp/xmpp_int.h"
 

@@ -49,6 +49,26 @@ test_read_file(const char *path, size_t *len)
 }
 
 void
+test_expect_file(const char *path, const char *got, size_t len)
+{
+	const char *u = getenv("MIRADOR_UPDATE_GOLDEN");
+	char *want;
+	size_t wlen;
+
+	if (u != NULL && strcmp(u, "1") == 0) {
+		test_write_file(path, got);
+		ck_assert_uint_eq(strlen(got), len);
+		return;
+	}
+	want = test_read_file(path, &wlen);
+	ck_assert_msg(want != NULL, "missing expected file %s", path);
+	ck_assert_msg(wlen == len && memcmp(want, got, len) == 0,
+	    "%s differs:\n--- want\n%s\n--- got\n%.*s", path, want, (int)len,
+	    got);
+	free(want);
+}
+
+void
 test_write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");

@@ -12,6 +12,12 @@
 const char *test_srcpath(const char *rel);
 /* Whole file into a NUL-terminated malloc'd buffer; NULL if unreadable. */
 char *test_read_file(const char *path, size_t *len);
+/*
+ * Golden files: got must equal the file at path byte for byte (the test
+ * fails with both texts), or, with MIRADOR_UPDATE_GOLDEN=1 in the
+ * environment, is written there.
+ */
+void test_expect_file(const char *path, const char *got, size_t len);
 /* Writes text to path (created or truncated); fails the test on error. */
 void test_write_file(const char *path, const char *text);
 /* Creates an empty /tmp/mirador-<what>-XXXXXX file; its name into path. */

@@ -188,10 +188,13 @@ struct xmpp_node *xmpp_parse_doc(struct arena *a, const void *data, size_t len,
 /*
  * xmpp_item.c: Contrail's pubsub items, a pure codec (section 2).  Items
  * are wire-format structs: addresses parsed, strings bounded, no routing
- * tables.  Parsers read a tree, never depend on element order, ignore
- * unknown elements, read integers as Contrail's strtoul does (trailing
- * whitespace allowed, "" is 0) and fill err (at least 128 bytes) on the
- * first bad field.  Printers write the CN's and the agent's forms.
+ * tables.  Parsers read a tree, match local names, never depend on
+ * element order (a repeated scalar: the last counts), ignore unknown
+ * elements, read integers as Contrail's strtoul does (white space around
+ * allowed, "" is 0; anything but digits, a sign included, or a value over
+ * 32 bits fails) and fill err (at least 128 bytes) on the first bad
+ * field.  Booleans are true for the exact text "true" only.  Printers
+ * write the CN's and the agent's forms.
  */
 #define XMPP_ITEM_MAX_NH   64 /* next-hops in one item */
 #define XMPP_ITEM_MAX_LIST 64 /* SGs, tags, communities, encaps */
@@ -203,7 +206,8 @@ struct xmpp_node *xmpp_parse_doc(struct arena *a, const void *data, size_t len,
 #define XMPP_SAFI_MPLS     4
 #define XMPP_SAFI_ENET     242
 #define XMPP_SAFI_MCAST    241
-#define XMPP_LABEL_MAX     0xfffff
+#define XMPP_LABEL_MAX     0xfffff  /* an MPLS label (inet, inet6) */
+#define XMPP_VNI_MAX       0xffffff /* enet labels, VNIs */
 
 /* Tunnel encapsulations, as bits (the names "gre", "udp", "vxlan",
  * "mpls", "native"). */
@@ -212,17 +216,29 @@ struct xmpp_node *xmpp_parse_doc(struct arena *a, const void *data, size_t len,
 #define XMPP_ENCAP_VXLAN  0x04
 #define XMPP_ENCAP_MPLS   0x08
 #define XMPP_ENCAP_NATIVE 0x10
-#define XMPP_ENCAP_BAD    0x80 /* a name we do not know was listed */
+#define XMPP_ENCAP_BAD    0x80 /* an unknown name was listed (not printed) */
+
+/* inet load-balance: the fields hashed ("l3-source-address",
+ * "l3-destination-address", "l4-protocol", "l4-source-port",
+ * "l4-destination-port"), and the decision. */
+#define XMPP_LB_L3_SRC      0x01
+#define XMPP_LB_L3_DST      0x02
+#define XMPP_LB_L4_PROTO    0x04
+#define XMPP_LB_L4_SRC      0x08
+#define XMPP_LB_L4_DST      0x10
+#define XMPP_LB_DEFAULT     0 /* no decision given */
+#define XMPP_LB_FIELD_HASH  1 /* "field-hash" */
+#define XMPP_LB_SOURCE_BIAS 2 /* "source-bias" */
 
 struct xmpp_nexthop {
-	struct ipaddr addr; /* the vRouter (IPv4 in practice) */
-	bool has_mac;
-	struct macaddr mac; /* router MAC (vhost) */
-	uint32_t label;     /* MPLS label or VNI */
-	uint32_t l3_label;  /* enet only */
-	uint32_t vni;       /* inet only, informational */
-	uint8_t encaps;     /* XMPP_ENCAP_* */
-	char vn[XMPP_VN_MAX];
+	struct ipaddr addr;   /* the vRouter (IPv4 in practice), never 0 */
+	bool has_mac;         /* <mac> was not empty */
+	struct macaddr mac;   /* router MAC (vhost) */
+	uint32_t label;       /* MPLS label or VNI */
+	uint32_t l3_label;    /* enet only */
+	uint32_t vni;         /* inet only, informational */
+	uint8_t encaps;       /* XMPP_ENCAP_* */
+	char vn[XMPP_VN_MAX]; /* inet only */
 	size_t ntags;
 	uint32_t tags[XMPP_ITEM_MAX_LIST];
 };
@@ -236,19 +252,25 @@ struct xmpp_item {
 	enum xmpp_item_family family;
 	uint16_t afi;
 	uint8_t safi;
-	/* inet, inet6: prefix; enet: mac, ip (af 0 for 0.0.0.0/32 and a
-	 * zero MAC's type-5 prefix in prefix), eth_tag, group/source. */
+	/*
+	 * inet, inet6: prefix.  enet: mac, the address "ip/plen" in prefix
+	 * (af 0 when it was empty or 0.0.0.0/32: a MAC-only route; with a
+	 * zero MAC and no group, the type-5 prefix), eth_tag, and a type-6
+	 * group and source (has_group: <group> named an address other than
+	 * 0.0.0.0 or ::, which is how the CN writes "none"; group and source
+	 * are then AF_INET 0.0.0.0 when not given).
+	 */
 	struct prefix prefix;
 	struct macaddr mac;
 	uint32_t eth_tag;
 	bool has_group;
 	struct ipaddr group, source;
-	uint32_t flags;
+	uint32_t flags; /* enet nlri flags */
 	size_t nnh;
 	struct xmpp_nexthop nh[XMPP_ITEM_MAX_NH];
 	uint32_t version;
 	char vn[XMPP_VN_MAX]; /* entry virtual-network */
-	bool has_mobility;
+	bool has_mobility;    /* <mobility> was there (always printed) */
 	bool sticky;
 	uint32_t seqno; /* mobility seqno, else sequence-number */
 	uint32_t local_pref;
@@ -257,27 +279,49 @@ struct xmpp_item {
 	uint32_t sg[XMPP_ITEM_MAX_LIST];
 	size_t ncomm;
 	uint32_t comm[XMPP_ITEM_MAX_LIST]; /* community-tag-list, parsed */
-	char sub_protocol[32];
-	bool etree_leaf;
+	char sub_protocol[32];             /* inet */
+	uint8_t lb_fields;                 /* inet: XMPP_LB_L3_SRC... */
+	uint8_t lb_decision;               /* inet: XMPP_LB_DEFAULT... */
+	bool etree_leaf;                   /* enet from here on */
 	bool edge_repl_not_supported;
 	bool assisted_repl;
+	struct ipaddr replicator; /* replicator-address; af 0: none */
 };
 /*
  * Parses the <item> (or its <entry>) of a publish or of a CN message for
- * family.  Checks what Contrail's ProcessItem checks that does not depend
- * on the instance (af/safi, prefix, MAC, addresses, label bound, encap
- * names, integers).  0 or -EINVAL with err.
+ * family into it (zeroed first: what the entry lacks is 0, "" or false).
+ * The <item>'s id attribute is not read, so an <entry> given directly
+ * parses the same: the key comes from <nlri>, as Contrail's receivers
+ * take it.  Checks what Contrail's ProcessItem checks that does not
+ * depend on the instance: af/safi, the prefix (host bits are cleared, as
+ * Contrail does), MAC, addresses (a next-hop's matches its af, 1 or 2,
+ * and is not 0), label bounds (XMPP_LABEL_MAX for inet and inet6,
+ * XMPP_VNI_MAX for enet labels and VNIs), integers, string and list
+ * lengths.  An unknown encapsulation name sets XMPP_ENCAP_BAD, an
+ * unknown community-tag is skipped (both as Contrail does).  No next-hop
+ * is not an error here: a withdraw needs none; an add needs exactly one
+ * (the caller's check, nnh == 1).  0 or -EINVAL with err.
  */
 int xmpp_item_parse(const struct xmpp_node *item, enum xmpp_item_family fam,
     struct xmpp_item *it, char *err, size_t errlen);
 /* The item id (CN->agent): "10.1.1.3/32", "fd00::3/128",
- * "[<tag>-]<mac>,<ip>/<plen>"; into buf, returns buf. */
+ * "[<tag>-]<mac>,<ip>/<plen>[,<group>,<source>]" (",group,source" for a
+ * type-6 route); into buf, returns buf, or NULL when len is too small. */
+#define XMPP_ITEM_ID_MAX 160 /* bytes an id needs at most, NUL included */
 const char *xmpp_item_id(const struct xmpp_item *it, char *buf, size_t len);
-/* Parses an item id (a retract) of family into it's key fields. */
+/* Parses an item id (a retract) of family into it's key fields (it is
+ * zeroed first, and gets the family's afi and safi).  0 or -EINVAL. */
 int xmpp_item_id_parse(
     const char *id, enum xmpp_item_family fam, struct xmpp_item *it);
-/* Prints <item id=..><entry>..</entry></item> as the CN does (every
- * member written).  0 or -ENOSPC. */
+/*
+ * Prints <item id=..><entry>..</entry></item> as the CN does: every
+ * member, in the schema's order, one element a line indented with tabs
+ * as pugixml does inside a message (three tabs for <item>).  It writes
+ * what it is given: the CN's default "gre" for a labelled next-hop
+ * without encapsulation is the caller's to set.  0, -ENOSPC or -EINVAL
+ * (an address of no family, a control character in a string); on error
+ * out is as it was.
+ */
 int xmpp_item_print(const struct xmpp_item *it, struct wbuf *out);
 /* The "afi/safi" of a family ("1/1", "2/1", "25/242"). */
 const char *xmpp_item_family_node(enum xmpp_item_family fam);
@@ -295,8 +339,11 @@ int xmpp_items_node_parse(
 
 /*
  * CN->agent messages: a <message><event><items node=..> holding items or
- * retracts (never both), written exactly as the CN does (section 2.7).
- * begin writes the head, each add one item or retract, end the tail.
+ * retracts (never both), written exactly as the CN does (section 2.7;
+ * to is the whole JID, "compute-7/bgp-peer").  begin writes the head,
+ * then each xmpp_item_print or xmpp_msg_retract one item or retract, end
+ * the tail.  All return 0, -ENOSPC or -EINVAL (a control character), and
+ * leave out as it was on error.
  */
 int xmpp_msg_begin(
     struct wbuf *out, const char *from, const char *to, const char *node);
@@ -305,10 +352,16 @@ int xmpp_msg_end(struct wbuf *out);
 /* The End-of-RIB message (node 0/0/EndOfRib, empty items). */
 int xmpp_msg_eor(struct wbuf *out, const char *from, const char *to);
 /*
- * Agent->CN IQs (used by the agent and the tests): subscribe or
- * unsubscribe instance with instance-id (options inside <subscribe>
- * unless options_beside); a publish of one item (NULL: the empty EoR
- * publish) followed by its collection (associate or dissociate).
+ * Agent->CN IQs (used by the agent and the tests), as the agent writes
+ * them (sections 2.2, 2.3, Appendix A.1, A.2): subscribe or unsubscribe
+ * instance with instance-id (options inside <subscribe> unless
+ * options_beside; id "subscribe<instance-id>"); a publish of one item
+ * (its node from the item: "1/1/<vrf>/<prefix>" ("1/4/..." for safi
+ * 4), "2/1/<vrf>/<prefix>",
+ * "25/242/<mac>,<ip>/<plen>"; NULL: the empty EoR publish, section 1.6)
+ * followed by its collection (associate or dissociate), ids "pubsub"
+ * and "collection" (the CN reads no IQ id; a pure codec keeps no
+ * counter).  0, -ENOSPC or -EINVAL; out as it was on error.
  */
 int xmpp_iq_subscribe(struct wbuf *out, const char *from, const char *to,
     const char *instance, uint32_t instance_id, bool unsubscribe,

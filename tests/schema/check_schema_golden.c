@@ -21,34 +21,6 @@
 static char **valid_names, **invalid_names;
 static size_t nvalid, ninvalid;
 
-static bool
-updating(void)
-{
-	const char *u = getenv("MIRADOR_UPDATE_GOLDEN");
-
-	return u != NULL && strcmp(u, "1") == 0;
-}
-
-/* Compares got with the expected file (or writes it when updating). */
-static void
-expect_file(const char *path, const char *got, size_t len)
-{
-	char *want;
-	size_t wlen;
-
-	if (updating()) {
-		test_write_file(path, got);
-		ck_assert_uint_eq(strlen(got), len);
-		return;
-	}
-	want = test_read_file(path, &wlen);
-	ck_assert_msg(want != NULL, "missing expected file %s", path);
-	ck_assert_msg(wlen == len && memcmp(want, got, len) == 0,
-	    "%s differs:\n--- want\n%s\n--- got\n%.*s", path, want, (int)len,
-	    got);
-	free(want);
-}
-
 /* Loads tests/data/schema/<dir>/<name> with source = name. */
 static struct schema_config *
 load_case(const char *dir, const char *name, struct schema_errs *errs)
@@ -93,8 +65,8 @@ START_TEST(valid_file)
 	ck_assert_msg(cfg != NULL, "%s: %zu errors", name, errs.total);
 	wbuf_init_dyn(&out, 1u << 24);
 	ck_assert_int_eq(schema_config_print(cfg, &out), 0);
-	expect_file(expected_path("valid", name, ".ok"), (const char *)out.data,
-	    out.len);
+	test_expect_file(expected_path("valid", name, ".ok"),
+	    (const char *)out.data, out.len);
 
 	/* The dump loads to a generation that prints the same. */
 	again = schema_config_load_mem(
@@ -137,7 +109,7 @@ START_TEST(invalid_file)
 	if (errs.total > errs.n)
 		wbuf_printf(
 		    &out, "(%zu more errors not shown)\n", errs.total - errs.n);
-	expect_file(expected_path("invalid", name, ".err"),
+	test_expect_file(expected_path("invalid", name, ".err"),
 	    (const char *)out.data, out.len);
 	wbuf_fini(&out);
 }

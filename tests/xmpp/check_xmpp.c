@@ -41,6 +41,7 @@ main(void)
 
 	sr = srunner_create(xmpp_stanza_suite());
 	srunner_add_suite(sr, xmpp_parser_suite());
+	srunner_add_suite(sr, xmpp_item_suite());
 	srunner_add_suite(sr, xmpp_fsm_suite());
 	srunner_add_suite(sr, xmpp_conn_suite());
 	srunner_run_all(sr, CK_ENV);

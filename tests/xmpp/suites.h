@@ -11,6 +11,7 @@
 
 Suite *xmpp_stanza_suite(void);
 Suite *xmpp_parser_suite(void);
+Suite *xmpp_item_suite(void);
 Suite *xmpp_fsm_suite(void);
 Suite *xmpp_conn_suite(void);
 

@@ -709,12 +709,13 @@ START_TEST(keepalive_accepted_hold_expires)
 	size_t i;
 
 	r->discard = true;
-	for (i = 0; i < 10; i++) {
+	/* 1.6 s of pings 200 ms apart: longer than the hold time. */
+	for (i = 0; i < 8; i++) {
 		raw_send(r, pings[i % nitems(pings)]);
-		run_for(250);
+		run_for(200);
 	}
 	ck_assert_int_eq(srv.closed, 0);
-	ck_assert_uint_ge(xmpp_conn_stats(c)->rx_keepalives, 6);
+	ck_assert_uint_ge(xmpp_conn_stats(c)->rx_keepalives, 5);
 	ck_assert_int_eq(srv.stanzas, 2);
 	r->discard = false;
 	r->len = 0;

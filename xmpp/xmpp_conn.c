@@ -647,13 +647,10 @@ tcp_keepalive(struct xmpp_conn *c, int fd)
 			    c->fsm.where, "setsockopt %s", opt[i].what);
 }
 
-/* The socket is up (accepted or connected): addresses, options, reads. */
-static void
-conn_up(struct xmpp_conn *c)
+void
+xmpp__conn_addrs(struct xmpp_conn *c)
 {
-	char why[XMPP_REASON_MAX];
-	uv_os_fd_t fd;
-	int len, rc;
+	int len;
 
 	len = sizeof(c->remote);
 	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->remote, &len);
@@ -662,6 +659,17 @@ conn_up(struct xmpp_conn *c)
 	if (sockaddr_print((const struct sockaddr *)&c->remote, c->fsm.where,
 		sizeof(c->fsm.where)) == NULL)
 		str_lcpy(c->fsm.where, "?", sizeof(c->fsm.where));
+}
+
+/* The socket is up (accepted or connected): addresses, options, reads. */
+static void
+conn_up(struct xmpp_conn *c)
+{
+	char why[XMPP_REASON_MAX];
+	uv_os_fd_t fd;
+	int rc;
+
+	xmpp__conn_addrs(c);
 	uv_tcp_nodelay(&c->tcp, 1);
 	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
 		tcp_keepalive(c, fd);

@@ -782,7 +782,17 @@ check_tcp_keepalive(
 {
 	struct sockaddr_in a, b;
 	socklen_t len = sizeof(b);
+	const struct {
+		int level, name, want;
+	} opt[] = {
+	    {SOL_SOCKET, SO_KEEPALIVE, 1},
+	    {IPPROTO_TCP, TCP_KEEPIDLE, idle},
+	    {IPPROTO_TCP, TCP_KEEPINTVL, intvl},
+	    {IPPROTO_TCP, TCP_KEEPCNT, 3},
+	    {IPPROTO_TCP, TCP_USER_TIMEOUT, tmo},
+	};
 	int fd, v, found = -1;
+	size_t i;
 
 	ck_assert_int_eq(getsockname(r->fd, (struct sockaddr *)&b, &len), 0);
 	for (fd = 3; fd < 1024 && found < 0; fd++) {
@@ -796,22 +806,13 @@ check_tcp_keepalive(
 			found = fd;
 	}
 	ck_assert_int_ge(found, 0);
-	len = sizeof(v);
-	ck_assert_int_eq(
-	    getsockopt(found, SOL_SOCKET, SO_KEEPALIVE, &v, &len), 0);
-	ck_assert_int_eq(v, 1);
-	ck_assert_int_eq(
-	    getsockopt(found, IPPROTO_TCP, TCP_KEEPIDLE, &v, &len), 0);
-	ck_assert_int_eq(v, idle);
-	ck_assert_int_eq(
-	    getsockopt(found, IPPROTO_TCP, TCP_KEEPINTVL, &v, &len), 0);
-	ck_assert_int_eq(v, intvl);
-	ck_assert_int_eq(
-	    getsockopt(found, IPPROTO_TCP, TCP_KEEPCNT, &v, &len), 0);
-	ck_assert_int_eq(v, 3);
-	ck_assert_int_eq(
-	    getsockopt(found, IPPROTO_TCP, TCP_USER_TIMEOUT, &v, &len), 0);
-	ck_assert_int_eq(v, tmo);
+	for (i = 0; i < nitems(opt); i++) {
+		len = sizeof(v);
+		ck_assert_int_eq(
+		    getsockopt(found, opt[i].level, opt[i].name, &v, &len), 0);
+		ck_assert_msg(v == opt[i].want, "option %zu is %d, not %d", i,
+		    v, opt[i].want);
+	}
 }
 
 START_TEST(tcp_keepalive)
@@ -977,6 +978,8 @@ START_TEST(protocol_errors)
 	    XMPP_STREAM_NS);
 	bad_peer(
 	    port, open, "a name in the stream header is past 256 bytes", 4);
+	bad_peer(
+	    port, XT_OPEN XT_OPEN, "a second stream header in Established", 5);
 
 	/* A 10 MB stanza: closed at the parser's limit, long before. */
 	r = raw_open(port, 0);
@@ -989,11 +992,11 @@ START_TEST(protocol_errors)
 		if (w < sizeof(chunk))
 			break;
 	}
-	WAIT(srv.closed == 5, 2000);
-	ck_assert_int_eq(srv.closed, 5);
+	WAIT(srv.closed == 6, 2000);
+	ck_assert_int_eq(srv.closed, 6);
 	ck_assert_uint_lt(sent, 10u << 20);
-	ck_assert_int_eq(srv.stanzas, 5);
-	still_served(6);
+	ck_assert_int_eq(srv.stanzas, 6);
+	still_served(7);
 	ck_assert_uint_eq(xmpp_server_conn_count(s), 1);
 }
 END_TEST

@@ -392,9 +392,8 @@ read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		return;
 	if (n < 0) {
 		if (n == UV_EOF)
-			snprintf(why, sizeof(why),
-			    "connection closed by the "
-			    "peer");
+			str_lcpy(
+			    why, "connection closed by the peer", sizeof(why));
 		else
 			snprintf(
 			    why, sizeof(why), "read: %s", uv_strerror((int)n));

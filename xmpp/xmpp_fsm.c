@@ -206,7 +206,10 @@ send_header(struct xmpp_fsm *f)
 	}
 	rc |= wbuf_put_str(&w, " xmlns:stream=\"" XMPP_STREAM_NS "\" >");
 	if (rc != 0) {
-		finish(f, "our stream header does not fit", END_QUIET);
+		finish(f,
+		    "our stream header cannot be written (a name too long, "
+		    "or with a control character)",
+		    END_QUIET);
 		return;
 	}
 	f->ops->send(f, w.data, w.len);

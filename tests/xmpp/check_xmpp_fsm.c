@@ -357,6 +357,21 @@ START_TEST(client_open_options)
 }
 END_TEST
 
+/* A name XML cannot carry: nothing is sent, the connection closes. */
+START_TEST(header_unwritable)
+{
+	init(false, false, "compute\x01", NULL, NULL);
+	ev(XMPP_FEV_CONNECT, NULL);
+	ev(XMPP_FEV_TCP_UP, NULL);
+	sent("");
+	ck_assert_int_eq(f.state, XMPP_ST_CLOSED);
+	ck_assert_int_eq(st.downs, 1);
+	ck_assert_msg(
+	    strstr(st.reason, "cannot be written") != NULL, "%s", st.reason);
+	timers_stopped();
+}
+END_TEST
+
 /* Server with TLS: reply and features, <starttls/> -> <proceed/> and
  * the handshake, the second header (same 'from'), the reply again. */
 START_TEST(server_tls)
@@ -560,6 +575,7 @@ xmpp_fsm_suite(void)
 	tcase_add_test(tc, server_plain);
 	tcase_add_test(tc, client_plain);
 	tcase_add_test(tc, client_open_options);
+	tcase_add_test(tc, header_unwritable);
 	tcase_add_test(tc, server_tls);
 	tcase_add_test(tc, client_tls);
 	tcase_add_test(tc, open_refused);

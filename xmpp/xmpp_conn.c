@@ -633,7 +633,7 @@ tcp_keepalive(struct xmpp_conn *c, int fd)
 	    {IPPROTO_TCP, TCP_KEEPIDLE, (int)(h / 3), "TCP_KEEPIDLE"},
 	    {IPPROTO_TCP, TCP_KEEPINTVL, (int)MAX((h - h / 3) / 3, 1u),
 		"TCP_KEEPINTVL"},
-	    {IPPROTO_TCP, TCP_KEEPCNT, 3, "TCP_KEEPCNT"},
+	    {IPPROTO_TCP, TCP_KEEPCNT, XMPP_TCP_PROBES, "TCP_KEEPCNT"},
 	    {IPPROTO_TCP, TCP_USER_TIMEOUT, (int)(h * 1000),
 		"TCP_USER_TIMEOUT"},
 	};

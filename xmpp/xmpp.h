@@ -55,7 +55,8 @@
 
 /* Connections: limits and defaults (xmpp_conn.c, _server.c, _client.c). */
 #define XMPP_TCP_HOLD   30          /* seconds, TCP keepalive input (1.5) */
-#define XMPP_RBUF_LEN   (64u << 10) /* receive buffer, one per connection */
+#define XMPP_TCP_PROBES 3           /* TCP keepalive probes (1.5) */
+#define XMPP_RBUF_LEN   (16u << 10) /* receive buffer, one per connection */
 #define XMPP_WQ_CHUNK   (64u << 10) /* small sends coalesce into these */
 #define XMPP_CLOSE_WAIT 2000        /* ms a closing queue may take to go */
 #define XMPP_MAX_CONNS  4096        /* server default */

@@ -1,16 +1,13 @@
 /*
- * DOC: xmpp_conn.c - one XMPP connection on libuv, either side: the
- * socket, the FSM's ops, the receive buffer, the write queue and TLS.
- *
- * Bytes read go to the parser (through OpenSSL after STARTTLS) and its
- * events to the FSM (xmpp_fsm.c).  Sends are copied into a queue of
- * chunks, each carrying its uv_write_t (libuv echo-server write_req_t),
- * small sends coalescing into the newest chunk while one write is in
- * flight; the queue is bounded (wq_max) and must move (send-hold timer).
- * The connection owns its handles through a uvx_owner (knot-resolver
- * session2): once the FSM is down it closes them, and after the last
- * close_cb it calls ops->closed and frees itself, so the user's closed
- * hook always comes from the loop, never from inside a call into us.
+ * DOC: xmpp_conn.c - one XMPP connection on libuv, either side: socket,
+ * the FSM's ops, receive buffer, write queue, TLS.  Bytes read go to the
+ * parser (through OpenSSL after STARTTLS), its events to xmpp_fsm.c.
+ * Sends are copied into chunks that carry their uv_write_t (libuv
+ * echo-server write_req_t), coalescing while one write is in flight;
+ * the queue is bounded (wq_max) and must move (send-hold timer).  Handles
+ * belong to a uvx_owner (knot-resolver session2): after the last close_cb
+ * ops->closed runs and the connection frees itself, so the user's closed
+ * hook comes from the loop, never from inside a call into us.
  */
 #include "xmpp/xmpp_int.h"
 
@@ -395,9 +392,8 @@ read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		return;
 	if (n < 0) {
 		if (n == UV_EOF)
-			snprintf(why, sizeof(why),
-			    "connection closed by the "
-			    "peer");
+			str_lcpy(
+			    why, "connection closed by the peer", sizeof(why));
 		else
 			snprintf(
 			    why, sizeof(why), "read: %s", uv_strerror((int)n));
@@ -637,7 +633,7 @@ tcp_keepalive(struct xmpp_conn *c, int fd)
 	    {IPPROTO_TCP, TCP_KEEPIDLE, (int)(h / 3), "TCP_KEEPIDLE"},
 	    {IPPROTO_TCP, TCP_KEEPINTVL, (int)MAX((h - h / 3) / 3, 1u),
 		"TCP_KEEPINTVL"},
-	    {IPPROTO_TCP, TCP_KEEPCNT, 3, "TCP_KEEPCNT"},
+	    {IPPROTO_TCP, TCP_KEEPCNT, XMPP_TCP_PROBES, "TCP_KEEPCNT"},
 	    {IPPROTO_TCP, TCP_USER_TIMEOUT, (int)(h * 1000),
 		"TCP_USER_TIMEOUT"},
 	};
@@ -650,13 +646,10 @@ tcp_keepalive(struct xmpp_conn *c, int fd)
 			    c->fsm.where, "setsockopt %s", opt[i].what);
 }
 
-/* The socket is up (accepted or connected): addresses, options, reads. */
-static void
-conn_up(struct xmpp_conn *c)
+void
+xmpp__conn_addrs(struct xmpp_conn *c)
 {
-	char why[XMPP_REASON_MAX];
-	uv_os_fd_t fd;
-	int len, rc;
+	int len;
 
 	len = sizeof(c->remote);
 	uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&c->remote, &len);
@@ -665,6 +658,17 @@ conn_up(struct xmpp_conn *c)
 	if (sockaddr_print((const struct sockaddr *)&c->remote, c->fsm.where,
 		sizeof(c->fsm.where)) == NULL)
 		str_lcpy(c->fsm.where, "?", sizeof(c->fsm.where));
+}
+
+/* The socket is up (accepted or connected): addresses, options, reads. */
+static void
+conn_up(struct xmpp_conn *c)
+{
+	char why[XMPP_REASON_MAX];
+	uv_os_fd_t fd;
+	int rc;
+
+	xmpp__conn_addrs(c);
 	uv_tcp_nodelay(&c->tcp, 1);
 	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
 		tcp_keepalive(c, fd);

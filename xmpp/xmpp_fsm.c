@@ -1,14 +1,12 @@
 /*
  * DOC: xmpp_fsm.c - the XMPP stream state machine of one connection
- * (contrail-protocol.md 1.3-1.5; OpenBGPD session.c bgp_fsm()).
- *
- * Events in (bytes arrived, a stream header, a stanza, a keepalive, a
- * timer, TLS up, a local close), ops out (send, timers, start TLS, the
- * user's hooks, down).  It writes the exact stream headers Contrail's
- * regex framing needs, runs the STARTTLS exchange, checks that nothing
- * but that exchange comes before Established, and ends a stream with
- * </stream:stream> when one was opened.  It never touches a socket, a
- * timer or TLS, so tests drive it with stub ops; xmpp_conn.c embeds it.
+ * (contrail-protocol.md 1.3-1.5; OpenBGPD session.c bgp_fsm()).  Events
+ * in (bytes, a header, a stanza, a keepalive, a timer, TLS up, a close),
+ * ops out (send, timers, start TLS, the user's hooks, down).  It writes
+ * the exact headers Contrail's regex framing needs, runs STARTTLS, lets
+ * nothing else come before Established, and ends a stream it opened
+ * with </stream:stream>.  No socket, timer or TLS of its own: tests
+ * drive it with stub ops; xmpp_conn.c embeds it.
  */
 #include "xmpp/xmpp.h"
 
@@ -208,7 +206,10 @@ send_header(struct xmpp_fsm *f)
 	}
 	rc |= wbuf_put_str(&w, " xmlns:stream=\"" XMPP_STREAM_NS "\" >");
 	if (rc != 0) {
-		finish(f, "our stream header does not fit", END_QUIET);
+		finish(f,
+		    "our stream header cannot be written (a name too long, "
+		    "or with a control character)",
+		    END_QUIET);
 		return;
 	}
 	f->ops->send(f, w.data, w.len);

@@ -96,6 +96,8 @@ struct xmpp_conn {
 struct xmpp_conn *xmpp__conn_new(uv_loop_t *loop,
     const struct xmpp_conn_opts *opts, const struct xmpp_conn_ops *ops,
     void *arg, bool server);
+/* Reads the socket's addresses into remote, local and the log label. */
+void xmpp__conn_addrs(struct xmpp_conn *c);
 /* Server: the tcp was accepted; starts reading and the FSM. */
 void xmpp__conn_accepted(struct xmpp_conn *c);
 /* Client: connects to addr (from local when its family is set). */

@@ -102,10 +102,11 @@ on_connection(uv_stream_t *l, int status)
 		if (rc != 0)
 			log_warnx("xmpp server: accept: %s", uv_strerror(rc));
 		else {
-			s->refused++;
-			log_warnx("xmpp server: refused a connection: %zu "
-				  "already (max_conns)",
-			    s->nconns);
+			xmpp__conn_addrs(c);
+			log_peer_warnx(c->fsm.where,
+			    "refused: %zu connections already (max_conns), "
+			    "%llu refused",
+			    s->nconns, (unsigned long long)++s->refused);
 		}
 		xmpp__conn_abort(c, "refused");
 		return;

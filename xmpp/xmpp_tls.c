@@ -59,9 +59,10 @@ ctx_load(SSL_CTX *ctx, const struct xmpp_tls_opts *opts, bool server, char *err,
 {
 	if (opts->cert != NULL || opts->key != NULL) {
 		if (opts->cert == NULL || opts->key == NULL) {
-			snprintf(err, errlen,
-			    "TLS: a certificate needs its key, and a key its "
-			    "certificate");
+			str_lcpy(err,
+			    "TLS: a certificate needs its key, and a key "
+			    "its certificate",
+			    errlen);
 			return -1;
 		}
 		if (SSL_CTX_use_certificate_chain_file(ctx, opts->cert) != 1) {
@@ -79,9 +80,8 @@ ctx_load(SSL_CTX *ctx, const struct xmpp_tls_opts *opts, bool server, char *err,
 			return -1;
 		}
 	} else if (server) {
-		snprintf(err, errlen,
-		    "TLS: a server needs a certificate and "
-		    "a key");
+		str_lcpy(
+		    err, "TLS: a server needs a certificate and a key", errlen);
 		return -1;
 	}
 	if (opts->ca == NULL) {

@@ -1,6 +1,7 @@
 /*
  * check_xmpp.c - runner for the libxmpp unit tests (the stanza tree and
- * printer, the framer over expat), and the helpers the suites share.
+ * printer, the framer over expat, the stream FSM, connections, server
+ * and client), and the helpers the suites share.
  */
 #include "tests/xmpp/suites.h"
 
@@ -41,6 +42,8 @@ main(void)
 	sr = srunner_create(xmpp_stanza_suite());
 	srunner_add_suite(sr, xmpp_parser_suite());
 	srunner_add_suite(sr, xmpp_item_suite());
+	srunner_add_suite(sr, xmpp_fsm_suite());
+	srunner_add_suite(sr, xmpp_conn_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

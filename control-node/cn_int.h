@@ -15,8 +15,8 @@
 #define CX_DEFER_MAX     1024 /* routes held per agent for pending VRFs */
 #define CX_SUBS_MAX      4096 /* subscriptions of one agent */
 #define CX_EXPORT_BUDGET 512  /* entries exported per agent per turn */
-#define CX_MSG_RESERVE   (96u << 10)  /* queue room needed per message */
-#define CX_WQ_MAX        (384u << 10) /* write queue per agent session */
+#define CX_MSG_RESERVE   (64u << 10)  /* queue room needed per message */
+#define CX_WQ_MAX        (160u << 10) /* write queue per agent session */
 #define CX_EOR_QUIET_MS  1000         /* quiet time before our End-of-RIB */
 #define CX_TICK_MS       250          /* timer granularity */
 #define CX_CFG_PER_MSG   16           /* config objects per IQ (Contrail's) */

@@ -918,6 +918,44 @@ START_TEST(writable_after_drain)
 }
 END_TEST
 
+/* A sender that asks first (xmpp_conn_can_send) and never gets
+ * -ENOBUFS is told too when the queue drains. */
+START_TEST(writable_after_can_send)
+{
+	struct xmpp_conn_opts co = {.wq_max = 64 << 10};
+	struct xmpp_server *s = server_new(&co, 0);
+	struct raw *r = raw_open(xmpp_server_port(s), 4096);
+	struct xmpp_conn *c = srv.conn;
+	static char big[8192];
+	unsigned n = 0;
+
+	(void)s;
+	memset(big, ' ', sizeof(big));
+	r->noread = true;
+	/* Until the kernel's buffers are full too and the queue stays full
+	 * (each refusal asks for writable; the kernel drains the queue
+	 * below half at first, so writable comes and is counted here). */
+	for (n = 0; n < 4096; n++) {
+		if (xmpp_conn_can_send(c, sizeof(big)))
+			ck_assert_int_eq(
+			    xmpp_conn_send(c, big, sizeof(big)), 0);
+		else if (xmpp_conn_stats(c)->wq_bytes > (48u << 10))
+			break;
+		step();
+	}
+	ck_assert_uint_lt(n, 4096);
+	ck_assert_uint_eq(xmpp_conn_stats(c)->wq_full, 0);
+	srv.writable = 0;
+	run_for(50);
+	ck_assert_int_eq(srv.writable, 0);
+	r->noread = false;
+	r->discard = true;
+	WAIT(srv.writable == 1, 2000);
+	ck_assert_int_eq(srv.writable, 1);
+	ck_assert(xmpp_conn_can_send(c, sizeof(big)));
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Protocol errors                                                     */
 /* ------------------------------------------------------------------ */
@@ -1423,6 +1461,7 @@ xmpp_conn_suite(void)
 	tc = io_tcase(s, "limits", setup, teardown);
 	tcase_add_test(tc, slow_reader);
 	tcase_add_test(tc, writable_after_drain);
+	tcase_add_test(tc, writable_after_can_send);
 	tcase_add_test(tc, protocol_errors);
 
 	tc = io_tcase(s, "tls", setup_tls, teardown_tls);

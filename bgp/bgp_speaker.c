@@ -246,14 +246,6 @@ bgp__defer_check(struct bgp *b)
 /* Route-target membership                                             */
 /* ------------------------------------------------------------------ */
 
-static int
-u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void
 rtc_key(const struct bgp *b, uint64_t rt, struct rt_key *k)
 {
@@ -310,7 +302,7 @@ rtc_update(struct bgp *b, const struct ipaddr *nh)
 	struct ri_mgr *m = cn_node_ri_mgr(b->node);
 	const uint64_t *v;
 	uint64_t *rts = NULL;
-	size_t i, j, n = 0, cap = 0, nv;
+	size_t i, n = 0, cap = 0, nv;
 
 	for (i = 0; i < ri_mgr_count(m); i++) {
 		if (ri_is_master(ri_mgr_at(m, i)))
@@ -323,13 +315,8 @@ rtc_update(struct bgp *b, const struct ipaddr *nh)
 		memcpy(rts + n, v, nv * sizeof(*v));
 		n += nv;
 	}
-	if (n > 1)
-		qsort(rts, n, sizeof(*rts), u64_cmp);
-	for (i = j = 0; i < n; i++)
-		if (j == 0 || rts[j - 1] != rts[i])
-			rts[j++] = rts[i];
 	/* A new AS makes new keys: withdraw under the old one first. */
-	rtc_set(b, rts, j, nh);
+	rtc_set(b, rts, u64_sort_unique(rts, n), nh);
 	free(rts);
 }
 

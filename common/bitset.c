@@ -1,12 +1,34 @@
 /*
  * bitset.c - a bit per small id, growing on demand: what a listener (a
  * BGP peer, an XMPP agent) was sent, indexed by rt_entry_id, so that a
- * withdraw goes only where the route went.  No I/O, one thread.
+ * withdraw goes only where the route went; and sets of 64-bit values
+ * (route targets) as sorted arrays.  No I/O, one thread.
  */
 #include "common/common.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t
+u64_sort_unique(uint64_t *v, size_t n)
+{
+	size_t i, j;
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), u64_cmp);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || v[j - 1] != v[i])
+			v[j++] = v[i];
+	return j;
+}
 
 bool
 bitset_get(const struct bitset *s, uint32_t id)

@@ -286,6 +286,8 @@ struct bitset {
 	size_t nbytes;
 };
 bool bitset_get(const struct bitset *s, uint32_t id);
+/* Sorts v ascending and drops repeats; returns how many are left. */
+size_t u64_sort_unique(uint64_t *v, size_t n);
 void bitset_set(struct bitset *s, uint32_t id, bool on);
 /* Bits set (for stats; walks the set). */
 size_t bitset_count(const struct bitset *s);

@@ -192,14 +192,6 @@ sub_remove(struct cx_agent *ag, size_t i)
 /* RT constraint (reference 4.5)                                       */
 /* ------------------------------------------------------------------ */
 
-static int
-u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static struct rt_table *
 rtc_table(const struct cx *cx)
 {
@@ -254,12 +246,7 @@ agent_rtc_update(struct cx_agent *ag)
 		memcpy(rts + n, v, nv * sizeof(*v));
 		n += nv;
 	}
-	if (n > 1)
-		qsort(rts, n, sizeof(*rts), u64_cmp);
-	for (i = j = 0; i < n; i++)
-		if (j == 0 || rts[j - 1] != rts[i])
-			rts[j++] = rts[i];
-	n = j;
+	n = u64_sort_unique(rts, n);
 	if (t == NULL)
 		goto done;
 	if (n > 0) {
@@ -821,32 +808,29 @@ struct cx_out {
 	bool stuck; /* a send did not go (queue full) */
 };
 
+/* Ends and sends the message in w holding *count items or retracts. */
+static void
+out_flush(struct cx_out *o, struct wbuf *w, size_t *count)
+{
+	if (*count == 0)
+		return;
+	xmpp_msg_end(w);
+	if (!cx__send(o->ag, w))
+		o->stuck = true;
+	wbuf_reset(w);
+	*count = 0;
+}
+
 static void
 out_flush_items(struct cx_out *o)
 {
-	struct cx *cx = o->ag->cx;
-
-	if (o->nitems == 0)
-		return;
-	xmpp_msg_end(&cx->msg);
-	if (!cx__send(o->ag, &cx->msg))
-		o->stuck = true;
-	wbuf_reset(&cx->msg);
-	o->nitems = 0;
+	out_flush(o, &o->ag->cx->msg, &o->nitems);
 }
 
 static void
 out_flush_retracts(struct cx_out *o)
 {
-	struct cx *cx = o->ag->cx;
-
-	if (o->nretracts == 0)
-		return;
-	xmpp_msg_end(&cx->rmsg);
-	if (!cx__send(o->ag, &cx->rmsg))
-		o->stuck = true;
-	wbuf_reset(&cx->rmsg);
-	o->nretracts = 0;
+	out_flush(o, &o->ag->cx->rmsg, &o->nretracts);
 }
 
 static void

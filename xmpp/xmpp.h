@@ -271,7 +271,8 @@ struct xmpp_item {
 	 * zero MAC and no group, the type-5 prefix), eth_tag, and a type-6
 	 * group and source (has_group: <group> named an address other than
 	 * 0.0.0.0 or ::, which is how the CN writes "none"; group and source
-	 * are then AF_INET 0.0.0.0 when not given).
+	 * are AF_INET 0.0.0.0 when not given, and source too without a
+	 * group).
 	 */
 	struct prefix prefix;
 	struct macaddr mac;

@@ -225,7 +225,9 @@ xi_field_read(struct xi_ctx *c, const struct xmpp_node *n,
 		if (n->text_len >= f->size)
 			return xi_err(c, "<%s> longer than %zu bytes", f->name,
 			    f->size - 1);
-		memcpy(XI_AT(base, f->off), n->text, n->text_len + 1);
+		/* Zero-filled, so that equal items compare equal. */
+		memset(XI_AT(base, f->off), 0, f->size);
+		memcpy(XI_AT(base, f->off), n->text, n->text_len);
 		return 0;
 	case XI_TEXT:
 		*(const char **)XI_AT(base, f->off) = n->text;
@@ -233,7 +235,9 @@ xi_field_read(struct xi_ctx *c, const struct xmpp_node *n,
 	case XI_LIST:
 		list = XI_AT(base, f->off);
 		count = XI_AT(base, f->count);
-		*count = 0; /* a repeated list replaces the first */
+		/* A repeated list replaces the first, leaving no trace. */
+		memset(list, 0, *count * sizeof(*list));
+		*count = 0;
 		for (e = n->child; e != NULL; e = e->next) {
 			if (!xmpp_node_is(e, f->elem))
 				continue;
@@ -308,6 +312,7 @@ xi_nlri_group(struct xi_ctx *c, const struct xi_nlri *r)
 	struct xmpp_item *it = c->it;
 	struct ipaddr g;
 
+	it->has_group = false; /* a repeated <nlri> replaces the first */
 	memset(&it->group, 0, sizeof(it->group));
 	it->group.af = AF_INET;
 	it->source = it->group;
@@ -321,8 +326,11 @@ xi_nlri_group(struct xi_ctx *c, const struct xi_nlri *r)
 		}
 	}
 	if (r->source != NULL && *r->source != '\0' &&
-	    ipaddr_parse(r->source, &it->source) != 0)
+	    ipaddr_parse(r->source, &g) != 0)
 		return xi_err(c, "bad source \"%.64s\"", r->source);
+	/* A source means something only with a group. */
+	if (it->has_group && r->source != NULL && *r->source != '\0')
+		it->source = g;
 	return 0;
 }
 
@@ -478,7 +486,9 @@ xi_next_hops(struct xi_ctx *c, const struct xmpp_node *n, void *base)
 	struct xi_nh r;
 
 	(void)base;
-	it->nnh = 0; /* a repeated list replaces the first */
+	/* A repeated list replaces the first, leaving no trace. */
+	memset(it->nh, 0, it->nnh * sizeof(it->nh[0]));
+	it->nnh = 0;
 	for (e = n->child; e != NULL; e = e->next) {
 		if (!xmpp_node_is(e, "next-hop"))
 			continue;
@@ -505,6 +515,9 @@ xi_mobility(struct xi_ctx *c, const struct xmpp_node *n, void *base)
 
 	(void)base;
 	c->it->has_mobility = true;
+	/* A repeated <mobility> replaces the first. */
+	c->it->sticky = false;
+	c->mob_seqno = 0;
 	if ((v = xmpp_node_attr(n, "sticky")) != NULL)
 		c->it->sticky = strcmp(v, "true") == 0;
 	if ((v = xmpp_node_attr(n, "seqno")) != NULL &&
@@ -552,6 +565,7 @@ xi_comms(struct xi_ctx *c, const struct xmpp_node *n, void *base)
 	uint32_t v;
 
 	(void)base;
+	memset(it->comm, 0, it->ncomm * sizeof(it->comm[0]));
 	it->ncomm = 0;
 	for (e = n->child; e != NULL; e = e->next) {
 		if (!xmpp_node_is(e, "community-tag") ||
@@ -753,11 +767,13 @@ xi_enet_id_parse(const char *id, struct xmpp_item *it)
 	    ipaddr_parse(field, &it->group) != 0 ||
 	    ipaddr_parse(c3 + 1, &it->source) != 0)
 		return -EINVAL;
-	/* As in an item: an unspecified group is none. */
+	/* As in an item: an unspecified group is none, and then so is the
+	 * source. */
 	it->has_group = !ipaddr_is_unspecified(&it->group);
 	if (!it->has_group) {
 		memset(&it->group, 0, sizeof(it->group));
 		it->group.af = AF_INET;
+		it->source = it->group;
 	}
 	return 0;
 }

@@ -590,8 +590,8 @@ xmpp_parser_feed(struct xmpp_parser *p, const void *data, size_t len)
 				p->st = XP_CLOSE_END;
 			break;
 		case XP_CLOSE_END:
+			/* Not held, not counted: as many as the peer likes. */
 			if (xp_is_space(d[i])) {
-				p->pend++;
 				i++;
 			} else if (d[i] != '>') {
 				xp_fail(p, "end tag between stanzas");

@@ -9,7 +9,8 @@
  *   bits 3-7 k: when not 0, the round-trip target writes UPDATEs of at
  *            most 256 * k bytes (and the session's limit), so that the
  *            writer splits routes over several messages
- * every family is negotiated.  Seeds in tests/fuzz/seeds/ have that form.
+ * every family is negotiated.  Seeds in tests/fuzz/seeds/bgp/ have that
+ * form.
  */
 #ifndef SDN_TESTS_FUZZ_H
 #define SDN_TESTS_FUZZ_H
@@ -19,27 +20,12 @@
 #include <stdint.h>
 
 #include "bgp/bgp.h"
+#include "tests/fuzz/fuzz_check.h"
 
 #define FUZZ_SEL_AS4        0x01
 #define FUZZ_SEL_EBGP       0x02
 #define FUZZ_SEL_EXT        0x04
 #define FUZZ_SEL_WRITE(sel) ((size_t)((sel) >> 3) * 256)
-
-/* The libFuzzer entry point; each target file defines it. */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/*
- * An invariant the codec must keep: says what and where on stderr, then
- * aborts, which libFuzzer and the regression runner both report as a
- * crash with the input that caused it.
- */
-#define FUZZ_CHECK(cond, ...)                                                  \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			fuzz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);     \
-	} while (0)
-NORETURN void fuzz_fail(const char *file, int line, const char *cond,
-    const char *fmt, ...) PRINTFLIKE(4, 5);
 
 /* fuzz_bgp.c */
 /* The session caps of a selector byte. */

@@ -13,23 +13,9 @@
  */
 #include "tests/fuzz/fuzz.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void
-fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%d: FUZZ_CHECK(%s) failed: ", file, line, cond);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
 
 struct bgp_session_caps
 fuzz_caps(uint8_t sel)

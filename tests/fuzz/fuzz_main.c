@@ -6,7 +6,7 @@
  * Prints "N inputs" and exits 0; a failing input aborts, after its name
  * was printed on stderr.
  */
-#include "tests/fuzz/fuzz.h"
+#include "tests/fuzz/fuzz_check.h"
 
 #include <dirent.h>
 #include <errno.h>

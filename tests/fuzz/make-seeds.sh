@@ -1,6 +1,6 @@
 #!/bin/sh
-# make-seeds.sh - regenerates the fuzz seeds in tests/fuzz/seeds/ and the
-# hand-made captures tests/data/captures/handmade-*.pcap; run it from
+# make-seeds.sh - regenerates the BGP fuzz seeds in tests/fuzz/seeds/bgp/
+# and the hand-made captures tests/data/captures/handmade-*.pcap; run it from
 # anywhere after changing handmade.txt or a capture, and commit the
 # result (the tests never run it: they need neither tshark's capture
 # export nor this script).  Needs tshark and text2pcap (.ci/setup).
@@ -14,7 +14,7 @@
 # captures' sessions are 4-octet AS iBGP (selector 01).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-seeds=$top/tests/fuzz/seeds
+seeds=$top/tests/fuzz/seeds/bgp
 captures=$top/tests/data/captures
 tmp=$(mktemp -d /tmp/mirador-seeds-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -137,4 +137,4 @@ for k in as4 as2; do
 		-T 1179,40179 "$tmp/dump-$k" \
 		"$captures/handmade-$k.pcap"
 done
-echo "make-seeds: $(ls "$seeds" | wc -l) seeds in tests/fuzz/seeds"
+echo "make-seeds: $(ls "$seeds" | wc -l) seeds in tests/fuzz/seeds/bgp"

@@ -1,9 +1,11 @@
 #!/bin/sh
 # run.sh TARGET SECONDS [RUNS [CORPUS]] - runs the libFuzzer build of
-# TARGET (bgp-msg, bgp-roundtrip) for at most SECONDS and RUNS inputs on
-# the seeds of tests/fuzz/seeds/.  New inputs go to CORPUS (default
-# tests/fuzz/corpus/TARGET in the build tree, kept between runs so a run
-# goes on where the last stopped); a crash is written to
+# TARGET (bgp-msg, bgp-roundtrip, xmpp-stanza, xmpp-item) for at most
+# SECONDS and RUNS inputs on its seeds (tests/fuzz/seeds/bgp/ for both
+# BGP targets, tests/fuzz/seeds/TARGET/ otherwise) with its dictionary
+# (tests/fuzz/bgp.dict, tests/fuzz/xmpp.dict).  New inputs go to CORPUS
+# (default tests/fuzz/corpus/TARGET in the build tree, kept between runs
+# so a run goes on where the last stopped); a crash is written to
 # tests/fuzz/crashes/TARGET/ and makes the exit status nonzero.  Prints
 # one summary line: "TARGET: N runs in S s, cov C, ft F, corpus K".
 # The whole libFuzzer log is in tests/fuzz/TARGET.fuzz.log.
@@ -17,17 +19,22 @@ corpus=${4:-$dir/corpus/$t}
 crashes=$dir/crashes/$t
 log=$dir/$t.fuzz.log
 bin=$dir/$t-fuzzer
+case $t in
+bgp-*) seeds=bgp dict=bgp ;;
+*) seeds=$t dict=${t%%-*} ;;
+esac
 [ -x "$bin" ] || { echo "$t: $bin not built" >&2; exit 1; }
 mkdir -p "$corpus" "$crashes"
 # Messages up to 16 KiB reach past 4096 (extended messages) without
-# making every input slow; the seeds are all smaller.
+# making every input slow; the seeds are all smaller.  The XMPP targets
+# reach their limits through the selector's smaller ones.
 # timeout: a bound on the whole run even if libFuzzer's own one fails.
 timeout $((secs + 120)) \
 	"$bin" -max_total_time="$secs" -runs="$runs" -max_len=16384 -timeout=10 \
 	-rss_limit_mb=2048 -print_final_stats=1 \
-	-dict="$top_srcdir/tests/fuzz/bgp.dict" \
+	-dict="$top_srcdir/tests/fuzz/$dict.dict" \
 	-artifact_prefix="$crashes/" \
-	"$corpus" "$top_srcdir/tests/fuzz/seeds" >"$log" 2>&1
+	"$corpus" "$top_srcdir/tests/fuzz/seeds/$seeds" >"$log" 2>&1
 rc=$?
 done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

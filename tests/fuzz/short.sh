@@ -1,5 +1,5 @@
 #!/bin/sh
-# short.sh - a short libFuzzer run of each BGP fuzz target in make check:
+# short.sh - a short libFuzzer run of each fuzz target in make check:
 # about 7 s and at most 500000 inputs each, from the seeds, into a
 # scratch corpus that is removed afterwards.  One TAP line per target.
 # Without clang and libFuzzer (configure says) it is skipped, loudly.
@@ -12,7 +12,7 @@ if [ ! -x "$top_builddir/tests/fuzz/bgp-msg-fuzzer" ]; then
 fi
 scratch=$(mktemp -d /tmp/mirador-fuzz-XXXXXX) || exit 1
 trap 'rm -rf "$scratch"' EXIT
-for t in bgp-msg bgp-roundtrip; do
+for t in bgp-msg bgp-roundtrip xmpp-stanza xmpp-item; do
 	if out=$(sh "$top_srcdir/tests/fuzz/run.sh" "$t" 7 500000 \
 		"$scratch/$t" 2>&1); then
 		pass "$out"

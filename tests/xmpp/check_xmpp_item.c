@@ -611,6 +611,8 @@ static const struct {
 	"00:00:00:00:00:00,0.0.0.0/32,225.0.0.1,10.0.0.1"},
     {"00:00:00:00:00:00,0.0.0.0/32,0.0.0.0,0.0.0.0", XMPP_ITEM_ENET,
 	"00:00:00:00:00:00,0.0.0.0/32"},
+    {"00:00:00:00:00:00,0.0.0.0/32,0.0.0.0,10.0.0.1", XMPP_ITEM_ENET,
+	"00:00:00:00:00:00,0.0.0.0/32"},
     {"4294967295-02:aa:00:00:00:03,10.1.1.3/32", XMPP_ITEM_ENET,
 	"4294967295-02:aa:00:00:00:03,10.1.1.3/32"},
     {"", XMPP_ITEM_INET, NULL},
@@ -1080,6 +1082,85 @@ START_TEST(integers)
 }
 END_TEST
 
+/*
+ * A repeated element replaces the first and leaves no trace: the struct
+ * is the one of the last alone, to the byte (found by the fuzzer).
+ */
+START_TEST(repeated_last_counts)
+{
+	static const char *const pairs[][2] = {
+	    {"<virtual-network>default-domain:demo:red</virtual-network>"
+	     "<virtual-network>blue</virtual-network>",
+		"<virtual-network>blue</virtual-network>"},
+	    {"<security-group-list><security-group>1</security-group>"
+	     "<security-group>2</security-group></security-group-list>"
+	     "<security-group-list><security-group>3</security-group>"
+	     "</security-group-list>",
+		"<security-group-list><security-group>3</security-group>"
+		"</security-group-list>"},
+	    {"<next-hops><next-hop><af>1</af><address>1.1.1.1</address>"
+	     "<tag-list><tag>4</tag><tag>5</tag></tag-list><tag-list/>"
+	     "<virtual-network>long-name</virtual-network><virtual-network>"
+	     "x</virtual-network></next-hop><next-hop><af>1</af><address>"
+	     "2.2.2.2</address></next-hop></next-hops><next-hops><next-hop>"
+	     "<af>1</af><address>3.3.3.3</address><tag-list/>"
+	     "<virtual-network>x</virtual-network></next-hop></next-hops>",
+		"<next-hops><next-hop><af>1</af><address>3.3.3.3</address>"
+		"<virtual-network>x</virtual-network></next-hop></next-hops>"},
+	    {"<community-tag-list><community-tag>1:1</community-tag>"
+	     "</community-tag-list><community-tag-list/>",
+		"<community-tag-list/>"},
+	    {"<mobility sticky=\"true\" seqno=\"5\"/><mobility/>",
+		"<mobility/>"},
+	};
+	struct xmpp_item *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	char xml[1024], err[128];
+	struct xmpp_node *n;
+	struct arena ar;
+	size_t i, k;
+
+	ck_assert(a != NULL && b != NULL);
+	arena_init(&ar, 0);
+	for (i = 0; i < nitems(pairs); i++) {
+		for (k = 0; k < 2; k++) {
+			snprintf(xml, sizeof(xml),
+			    "<entry><nlri><af>1</af><safi>1</safi><address>"
+			    "1.2.3.4/32</address></nlri>%s</entry>",
+			    pairs[i][k]);
+			n = xmpp_parse_doc(
+			    &ar, xml, strlen(xml), NULL, err, sizeof(err));
+			ck_assert_msg(n != NULL, "%s", err);
+			ck_assert_int_eq(xmpp_item_parse(n, XMPP_ITEM_INET,
+					     k == 0 ? a : b, err, sizeof(err)),
+			    0);
+		}
+		ck_assert_msg(memcmp(a, b, sizeof(*a)) == 0,
+		    "case %zu: the first left a trace", i);
+	}
+	/* enet: a second <nlri> without a group drops the first's. */
+	for (k = 0; k < 2; k++) {
+		snprintf(xml, sizeof(xml),
+		    "<entry>%s<nlri><af>25</af><safi>242</safi><mac>"
+		    "00:00:00:00:00:01</mac></nlri></entry>",
+		    k == 0 ? "<nlri><af>25</af><safi>242</safi><mac>00:00:00:"
+			     "00:00:02</mac><group>225.0.0.1</group><source>"
+			     "1.1.1.1</source></nlri>"
+			   : "");
+		n = xmpp_parse_doc(
+		    &ar, xml, strlen(xml), NULL, err, sizeof(err));
+		ck_assert_msg(n != NULL, "%s", err);
+		ck_assert_int_eq(xmpp_item_parse(n, XMPP_ITEM_ENET,
+				     k == 0 ? a : b, err, sizeof(err)),
+		    0);
+	}
+	ck_assert(!a->has_group);
+	ck_assert(memcmp(a, b, sizeof(*a)) == 0);
+	arena_fini(&ar);
+	free(a);
+	free(b);
+}
+END_TEST
+
 Suite *
 xmpp_item_suite(void)
 {
@@ -1100,6 +1181,7 @@ xmpp_item_suite(void)
 	tcase_add_test(tc, cn_messages);
 	tcase_add_test(tc, agent_iqs);
 	tcase_add_test(tc, integers);
+	tcase_add_test(tc, repeated_last_counts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");

@@ -163,7 +163,7 @@ static const struct pcase {
     {"truncated_open", CLIENT_OPEN, "", NULL, sizeof(CLIENT_OPEN) - 1},
     {"truncated_lt", " <", E_KA, NULL, 1},
     {"truncated_close", "</stream:str", "", NULL, 12},
-    {"truncated_close_end", "</stream:stream  ", "", NULL, 17},
+    {"truncated_close_end", "</stream:stream  ", "", NULL, 15},
     {"truncated_c8", "\xc8", "", NULL, 1},
     {"truncated_decl", "<?xml version=\"1.0\"?>", "", NULL, 21},
 

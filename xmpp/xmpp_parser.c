@@ -1,19 +1,13 @@
 /*
- * DOC: xmpp_parser.c - XMPP framing: bytes of one stream in, stream
- * open, stanzas, keepalives and close out (STYLE.md C6, layer 1).
+ * DOC: xmpp_parser.c - XMPP framing (STYLE.md C6, layer 1): bytes of one
+ * stream in; stream open, stanzas, keepalives and close out.
  *
- * Between units the framer reads the bytes itself: whitespace (' ', \t,
- * \r, \n and Contrail's C8 80) is a keepalive, "</stream:stream" is the
- * close, '<' begins a unit.  A unit (the stream header, never closed, or
- * one stanza) is parsed by expat from a reset parser, so a unit may have
- * its own XML declaration, as Contrail's CN sends; it ends at the header's
- * start tag or where the stanza's end tag brings the depth back to 0.
- * There expat is stopped, and the byte index of the event tells where in
- * the input the unit ended: the bytes after it are framed again.  A unit
- * not yet whole stays in expat's own buffer, never copied here.  Limits
- * (unit bytes as fed, depth, attributes, name lengths) are checked while
- * parsing, and DOCTYPE, entity and notation declarations and processing
- * instructions stop the parser at once.  Nothing here does I/O or logs.
+ * Between units the framer reads the bytes itself (whitespace, the close
+ * tag, '<').  Each unit, the stream header or one stanza, is parsed by a
+ * reset expat, stopped in the callback that completes it; the event's
+ * byte index tells where the unit ended, and the rest is framed again.
+ * A partial unit stays in expat's buffer.  Limits are checked while
+ * parsing; DOCTYPE, declarations and PIs stop it at once.  No I/O, no log.
  */
 #include "xmpp/xmpp.h"
 

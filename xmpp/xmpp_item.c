@@ -1,18 +1,13 @@
 /*
- * DOC: xmpp_item.c - the codec of Contrail's pubsub items (contrail-
- * protocol.md section 2): inet, inet6 and enet entries read from a stanza
- * tree into struct xmpp_item and printed back; the CN's item and retract
- * messages and End-of-RIB; the agent's subscribe, publish and collection
- * IQs; node strings and item ids.
+ * DOC: xmpp_item.c - Contrail's pubsub items (contrail-protocol.md 2):
+ * inet, inet6 and enet entries between stanza trees and struct
+ * xmpp_item; the CN's messages, the agent's IQs, ids and node strings.
  *
- * Parsing is table-driven: each element the schema knows is a row
- * (name, the families that have it, how to read it, where it goes), and
- * the children of <entry>, <nlri> and <next-hop> are looked up there by
- * local name, in whatever order they come; unknown ones are skipped, as
- * Contrail's generated parsers do.  Values are checked as Contrail's
- * ProcessItem checks them.  Printing follows the schema's order and
- * pugixml's layout, every member written.  Pure code: no I/O, no logging,
- * no state.
+ * Parsing is table-driven: a row per element the schema knows (name,
+ * families, how to read it, where it goes), looked up by local name in
+ * any order, unknown ones skipped, values checked as Contrail's
+ * ProcessItem does.  Printing follows the schema's order and pugixml's
+ * layout, every member written.  Pure code: no I/O, no logging, no state.
  */
 #include "xmpp/xmpp.h"
 

@@ -30,6 +30,18 @@ static const enum rt_family fam_rt[CX_NFAM] = {RT_INET, RT_INET6, RT_EVPN};
 static const enum xmpp_item_family fam_xmpp[CX_NFAM] = {
     XMPP_ITEM_INET, XMPP_ITEM_INET6, XMPP_ITEM_ENET};
 
+/* Encapsulation names on the wire and as extended communities. */
+static const struct {
+	uint8_t xmpp;
+	enum ecomm_encap ecomm;
+} encaps[] = {
+    {XMPP_ENCAP_GRE, ECOMM_ENCAP_GRE},
+    {XMPP_ENCAP_UDP, ECOMM_ENCAP_MPLS_UDP},
+    {XMPP_ENCAP_MPLS, ECOMM_ENCAP_MPLS},
+    {XMPP_ENCAP_NATIVE, ECOMM_ENCAP_NATIVE},
+    {XMPP_ENCAP_VXLAN, ECOMM_ENCAP_VXLAN},
+};
+
 static struct cx *
 cx_of(const struct cn_proto *p)
 {
@@ -443,16 +455,11 @@ pub_attr(const struct cx *cx, const struct cx_pub *pub,
 	a.med =
 	    pub->med != 0 ? pub->med : med_from_local_pref(attr_local_pref(&a));
 	/* Encapsulations: vxlan means nothing to an inet route. */
-	if (pub->encaps & XMPP_ENCAP_GRE)
-		ecomm[ne++] = ecomm_encap(ECOMM_ENCAP_GRE);
-	if (pub->encaps & XMPP_ENCAP_UDP)
-		ecomm[ne++] = ecomm_encap(ECOMM_ENCAP_MPLS_UDP);
-	if (pub->encaps & XMPP_ENCAP_MPLS)
-		ecomm[ne++] = ecomm_encap(ECOMM_ENCAP_MPLS);
-	if (pub->encaps & XMPP_ENCAP_NATIVE)
-		ecomm[ne++] = ecomm_encap(ECOMM_ENCAP_NATIVE);
-	if ((pub->encaps & XMPP_ENCAP_VXLAN) && pub->fam == XMPP_ITEM_ENET)
-		ecomm[ne++] = ecomm_encap(ECOMM_ENCAP_VXLAN);
+	for (i = 0; i < nitems(encaps); i++)
+		if ((pub->encaps & encaps[i].xmpp) &&
+		    (encaps[i].xmpp != XMPP_ENCAP_VXLAN ||
+			pub->fam == XMPP_ITEM_ENET))
+			ecomm[ne++] = ecomm_encap(encaps[i].ecomm);
 	feasible = ne > 0;
 	if (pub->encaps == 0)
 		feasible = true; /* none listed: nothing to refuse */
@@ -657,30 +664,16 @@ nh_from_path(const struct cx *cx, const struct cx_sub *sub,
 	const struct attr *a = p->attr;
 	enum ecomm_encap enc;
 	uint32_t tag;
-	unsigned i;
+	unsigned i, j;
 
 	memset(nh, 0, sizeof(*nh));
 	nh->addr = a->nexthop;
 	nh->label = p->label;
 	for (i = 0; i < a->necomm; i++) {
 		if (ecomm_get_encap(a->ecomm[i], &enc) == 0) {
-			switch (enc) {
-			case ECOMM_ENCAP_GRE:
-				nh->encaps |= XMPP_ENCAP_GRE;
-				break;
-			case ECOMM_ENCAP_VXLAN:
-				nh->encaps |= XMPP_ENCAP_VXLAN;
-				break;
-			case ECOMM_ENCAP_MPLS:
-				nh->encaps |= XMPP_ENCAP_MPLS;
-				break;
-			case ECOMM_ENCAP_MPLS_UDP:
-				nh->encaps |= XMPP_ENCAP_UDP;
-				break;
-			case ECOMM_ENCAP_NATIVE:
-				nh->encaps |= XMPP_ENCAP_NATIVE;
-				break;
-			}
+			for (j = 0; j < nitems(encaps); j++)
+				if (encaps[j].ecomm == enc)
+					nh->encaps |= encaps[j].xmpp;
 		} else if (ecomm_get_router_mac(a->ecomm[i], &nh->mac) == 0)
 			nh->has_mac = true;
 		else if (ecomm_get_tag(a->ecomm[i], &tag) == 0 &&

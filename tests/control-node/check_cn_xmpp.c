@@ -253,30 +253,9 @@ got_eor(void *arg)
 	return mock_agent_eor_received(arg);
 }
 
-/* Appendix A.1, word for word, then its collection. */
-static const char a1_publish[] =
-    "<iq type=\"set\" from=\"compute-7\" "
-    "to=\"network-control@contrailsystems.com/bgp-peer\" id=\"pubsub31\">\n"
-    "<pubsub xmlns=\"http://jabber.org/protocol/pubsub\">\n"
-    "<publish node=\"1/1/default-domain:demo:red:red/10.1.1.3/32\">\n"
-    "<item>\n<entry>\n<nlri>\n<af>1</af>\n<safi>1</safi>\n"
-    "<address>10.1.1.3/32</address>\n</nlri>\n<next-hops>\n<next-hop>\n"
-    "<af>1</af>\n<address>192.168.0.11</address>\n"
-    "<mac>52:54:00:aa:bb:01</mac>\n<label>27</label>\n<vni>0</vni>\n"
-    "<tunnel-encapsulation-list>\n"
-    "<tunnel-encapsulation>gre</tunnel-encapsulation>\n"
-    "<tunnel-encapsulation>udp</tunnel-encapsulation>\n"
-    "</tunnel-encapsulation-list>\n"
-    "<virtual-network>default-domain:demo:red</virtual-network>\n"
-    "<tag-list />\n</next-hop>\n</next-hops>\n<version>1</version>\n"
-    "<virtual-network />\n<mobility sticky=\"false\" seqno=\"0\" />\n"
-    "<sequence-number>0</sequence-number>\n<security-group-list>\n"
-    "<security-group>8000002</security-group>\n</security-group-list>\n"
-    "<community-tag-list />\n<local-preference>100</local-preference>\n"
-    "<med>0</med>\n<load-balance>\n<load-balance-fields />\n"
-    "<load-balance-decision>field-hash</load-balance-decision>\n"
-    "</load-balance>\n<sub-protocol>interface</sub-protocol>\n"
-    "</entry>\n</item>\n</publish>\n</pubsub>\n</iq>\n"
+/* Appendix A.1 is tests/data/xmpp/good/a1-inet-publish.xml (a golden
+ * file of the codec's tests); this is its collection. */
+static const char a1_collection[] =
     "<iq type=\"set\" from=\"compute-7\" "
     "to=\"network-control@contrailsystems.com/bgp-peer\" "
     "id=\"collection31\">\n"
@@ -332,6 +311,19 @@ raw(struct mock_agent *a, const char *s)
 	ck_assert_int_eq(mock_agent_send_raw(a, s, strlen(s)), 0);
 }
 
+/* Sends a file of tests/data/xmpp/ as it is, then more. */
+static void
+raw_file(struct mock_agent *a, const char *rel, const char *then)
+{
+	size_t len;
+	char *text = test_read_file(test_srcpath(rel), &len);
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(mock_agent_send_raw(a, text, len), 0);
+	free(text);
+	raw(a, then);
+}
+
 static bool
 red_path_compute7(void *arg)
 {
@@ -353,7 +345,7 @@ START_TEST(publish_appendix_a1)
 
 	ck_assert_int_eq(mock_agent_subscribe(a7, RED, 3, false), 0);
 	ck_assert_int_eq(mock_agent_subscribe(a9, RED, 5, false), 0);
-	raw(a7, a1_publish);
+	raw_file(a7, "tests/data/xmpp/good/a1-inet-publish.xml", a1_collection);
 	ck_assert(run_until(red_path_compute7, NULL, 3000));
 	p = path_of(RED, RT_INET, "10.1.1.3/32", "compute-7");
 	ck_assert_uint_eq(p->label, 27);

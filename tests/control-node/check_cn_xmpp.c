@@ -21,6 +21,7 @@
 #include "tests/control-node/suites.h"
 #include "tests/testutil.h"
 #include "tests/xmpp/mock_agent.h"
+#include "tests/xmpp/test_pki.h"
 
 #define RED      "default-domain:demo:red:red"
 #define ANALYZER "default-domain:demo:analyzer:analyzer"
@@ -31,6 +32,7 @@ static struct cn_node *node;
 static struct cn_proto *xp;
 static char cfgpath[64];
 static struct mock_agent *ma[4];
+static struct xmpp_tls *tls_ctx[4];
 static unsigned nstopped;
 static char c7[] = "compute-7";
 
@@ -71,6 +73,9 @@ static const char gr_on[] =
     "<end-of-rib-timeout>30</end-of-rib-timeout><xmpp-helper-enable>true"
     "</xmpp-helper-enable></graceful-restart-parameters>";
 
+static struct test_pki pki;
+static bool tls_on;
+
 static void
 start(const char *global)
 {
@@ -87,6 +92,11 @@ start(const char *global)
 	opts.config_path = cfgpath;
 	sockaddr_parse("127.0.0.1:0", 0, &opts.http_addr);
 	sockaddr_parse("127.0.0.1:0", 0, &opts.xmpp_addr);
+	if (tls_on) {
+		opts.xmpp_cert = pki.srv_crt;
+		opts.xmpp_key = pki.srv_key;
+		opts.xmpp_ca = pki.ca1;
+	}
 	node = cn_node_new(&loop, &opts);
 	xp = cn_xmpp_attach(node);
 	ck_assert_int_eq(cn_node_start(node), 0);
@@ -104,6 +114,14 @@ static void
 setup_gr(void)
 {
 	start(gr_on);
+}
+
+static void
+setup_tls(void)
+{
+	test_pki_make(&pki);
+	tls_on = true;
+	start("");
 }
 
 static void
@@ -129,11 +147,17 @@ teardown(void)
 	for (i = 0; i < nitems(ma); i++) {
 		mock_agent_free(ma[i]);
 		ma[i] = NULL;
+		xmpp_tls_free(tls_ctx[i]);
+		tls_ctx[i] = NULL;
 	}
 	cn_node_free(node);
 	ck_assert_int_eq(uvx_loop_close_all(&loop), 0);
 	unlink(cfgpath);
 	schema_fini();
+	if (tls_on) {
+		test_pki_remove(&pki);
+		tls_on = false;
+	}
 }
 
 /* Runs the loop until cond(arg) or ms pass; returns cond(arg). */
@@ -875,12 +899,62 @@ START_TEST(config_channel)
 }
 END_TEST
 
+/* Agent i, with a client certificate (crt NULL: no TLS at all). */
+static struct mock_agent *
+tls_agent(unsigned i, const char *name, const char *crt, const char *key)
+{
+	struct xmpp_tls_opts to = {crt, key, pki.ca1};
+	struct mock_agent_opts o;
+	char err[256], ip[16];
+
+	snprintf(ip, sizeof(ip), "127.0.0.%u", 2 + i);
+	memset(&o, 0, sizeof(o));
+	o.name = name;
+	o.local_ip = ip;
+	o.keep_routes = true;
+	if (crt != NULL) {
+		o.tls = tls_ctx[i] = xmpp_tls_new(&to, false, err, sizeof(err));
+		ck_assert_msg(o.tls != NULL, "%s", err);
+	}
+	sockaddr_parse("127.0.0.1", cn_xmpp_port(xp), &o.server);
+	ma[i] = mock_agent_new(&loop, &o);
+	ck_assert_int_eq(mock_agent_start(ma[i]), 0);
+	return ma[i];
+}
+
+/* --xmpp-cert/-key/-ca: an agent with a certificate of the CA gets its
+ * routes over TLS; one without TLS, or with another CA's certificate,
+ * never gets a session, and does not disturb the first. */
+START_TEST(tls_mutual)
+{
+	struct mock_agent *good =
+	    tls_agent(0, "compute-7", pki.cli_crt, pki.cli_key);
+	struct mock_agent *plain = tls_agent(1, "compute-9", NULL, NULL);
+	struct mock_agent *bad =
+	    tls_agent(2, "compute-8", pki.bad_crt, pki.bad_key);
+	struct want w = {good, "1/1/" RED, "10.1.1.3/32", 1};
+
+	ck_assert(run_until(is_up, good, 5000));
+	mock_agent_subscribe(good, RED, 3, false);
+	mock_agent_publish_inet(
+	    good, RED, "10.1.1.3/32", "192.168.0.11", 3, true);
+	ck_assert(run_until(has_route, &w, 3000));
+	run_ms(500);
+	ck_assert(!mock_agent_established(plain));
+	ck_assert(!mock_agent_established(bad));
+	ck_assert_uint_ge(mock_agent_closes(plain), 1);
+	ck_assert_uint_ge(mock_agent_closes(bad), 1);
+	ck_assert(mock_agent_established(good));
+}
+END_TEST
+
 Suite *
 cn_xmpp_suite(void)
 {
 	Suite *s = suite_create("cn_xmpp");
 	TCase *tc = tcase_create("io");
 	TCase *gr = tcase_create("gr");
+	TCase *tls = tcase_create("tls");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -906,5 +980,9 @@ cn_xmpp_suite(void)
 	tcase_set_timeout(gr, 30);
 	tcase_add_test(gr, graceful_restart_helper);
 	suite_add_tcase(s, gr);
+	tcase_add_checked_fixture(tls, setup_tls, teardown);
+	tcase_set_timeout(tls, 30);
+	tcase_add_test(tls, tls_mutual);
+	suite_add_tcase(s, tls);
 	return s;
 }

@@ -21,12 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
 #include "tests/xmpp/suites.h"
+#include "tests/xmpp/test_pki.h"
 
 #define IQ "<iq type=\"set\" from=\"compute-7\" id=\"s1\"><pubsub/></iq>"
 
@@ -1148,136 +1144,20 @@ END_TEST
 /* STARTTLS                                                               */
 /* ------------------------------------------------------------------ */
 
-/* PEM files made for the test: CA 1 signs the server and a client, CA 2
- * signs another client. */
-static struct {
-	char dir[64];
-	char ca1[96], ca2[96];
-	char srv_crt[96], srv_key[96];
-	char cli_crt[96], cli_key[96];
-	char bad_crt[96], bad_key[96];
-} pki;
-
-static EVP_PKEY *
-key_new(void)
-{
-	EVP_PKEY_CTX *kc = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, NULL);
-	EVP_PKEY *k = NULL;
-
-	ck_assert_ptr_nonnull(kc);
-	ck_assert_int_eq(EVP_PKEY_keygen_init(kc), 1);
-	ck_assert_int_eq(
-	    EVP_PKEY_CTX_set_ec_paramgen_curve_nid(kc, NID_X9_62_prime256v1),
-	    1);
-	ck_assert_int_eq(EVP_PKEY_keygen(kc, &k), 1);
-	EVP_PKEY_CTX_free(kc);
-	return k;
-}
-
-static void
-add_ext(X509 *x, X509V3_CTX *v3, int nid, const char *value)
-{
-	char v[64];
-	X509_EXTENSION *e;
-
-	snprintf(v, sizeof(v), "%s", value);
-	e = X509V3_EXT_conf_nid(NULL, v3, nid, v);
-	ck_assert_ptr_nonnull(e);
-	ck_assert_int_eq(X509_add_ext(x, e, -1), 1);
-	X509_EXTENSION_free(e);
-}
-
-/* A certificate for cn and key, signed by issuer (NULL: self-signed). */
-static X509 *
-cert_new(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, bool ca,
-    long serial)
-{
-	X509 *x = X509_new();
-	X509V3_CTX v3;
-
-	ck_assert_ptr_nonnull(x);
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
-	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	X509_set_pubkey(x, key);
-	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
-	    (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(
-	    x, X509_get_subject_name(issuer != NULL ? issuer : x));
-	X509V3_set_ctx(&v3, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
-	add_ext(x, &v3, NID_basic_constraints,
-	    ca ? "critical,CA:TRUE" : "CA:FALSE");
-	if (ca)
-		add_ext(x, &v3, NID_key_usage, "critical,keyCertSign,cRLSign");
-	add_ext(x, &v3, NID_subject_key_identifier, "hash");
-	ck_assert_int_gt(
-	    X509_sign(x, ikey != NULL ? ikey : key, EVP_sha256()), 0);
-	return x;
-}
-
-static void
-pem_write(char *path, const char *name, X509 *x, EVP_PKEY *k)
-{
-	FILE *fp;
-
-	snprintf(path, 96, "%s/%s", pki.dir, name);
-	fp = fopen(path, "w");
-	ck_assert_ptr_nonnull(fp);
-	if (x != NULL)
-		ck_assert_int_eq(PEM_write_X509(fp, x), 1);
-	else
-		ck_assert_int_eq(
-		    PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL), 1);
-	ck_assert_int_eq(fclose(fp), 0);
-}
+static struct test_pki pki;
 
 static void
 setup_tls(void)
 {
-	EVP_PKEY *k1 = key_new(), *k2 = key_new(), *ks = key_new();
-	EVP_PKEY *kc = key_new(), *kb = key_new();
-	X509 *ca1, *ca2, *xs, *xc, *xb;
-
 	setup();
-	snprintf(pki.dir, sizeof(pki.dir), "/tmp/mirador-xmpp-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(pki.dir));
-	ca1 = cert_new("Test CA 1", k1, NULL, NULL, true, 1);
-	ca2 = cert_new("Test CA 2", k2, NULL, NULL, true, 2);
-	xs = cert_new("ctl-node-1", ks, ca1, k1, false, 3);
-	xc = cert_new("compute-7", kc, ca1, k1, false, 4);
-	xb = cert_new("compute-8", kb, ca2, k2, false, 5);
-	pem_write(pki.ca1, "ca1.pem", ca1, NULL);
-	pem_write(pki.ca2, "ca2.pem", ca2, NULL);
-	pem_write(pki.srv_crt, "srv.pem", xs, NULL);
-	pem_write(pki.srv_key, "srv.key", NULL, ks);
-	pem_write(pki.cli_crt, "cli.pem", xc, NULL);
-	pem_write(pki.cli_key, "cli.key", NULL, kc);
-	pem_write(pki.bad_crt, "bad.pem", xb, NULL);
-	pem_write(pki.bad_key, "bad.key", NULL, kb);
-	X509_free(ca1);
-	X509_free(ca2);
-	X509_free(xs);
-	X509_free(xc);
-	X509_free(xb);
-	EVP_PKEY_free(k1);
-	EVP_PKEY_free(k2);
-	EVP_PKEY_free(ks);
-	EVP_PKEY_free(kc);
-	EVP_PKEY_free(kb);
+	test_pki_make(&pki);
 }
 
 static void
 teardown_tls(void)
 {
-	const char *files[] = {pki.ca1, pki.ca2, pki.srv_crt, pki.srv_key,
-	    pki.cli_crt, pki.cli_key, pki.bad_crt, pki.bad_key};
-	size_t i;
-
 	teardown();
-	for (i = 0; i < nitems(files); i++)
-		unlink(files[i]);
-	ck_assert_int_eq(rmdir(pki.dir), 0);
+	test_pki_remove(&pki);
 }
 
 /* Files that do not load, or a server without a certificate. */

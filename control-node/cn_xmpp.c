@@ -1,19 +1,12 @@
 /*
  * cn_xmpp.c - the control node's channel for vRouter agents (Contrail's
- * BgpXmppChannel and XmppServer, reference/contrail-protocol.md 1-2).
- *
- * An agent is keyed by the name in its stream header.  On its bgp-peer
- * resource it subscribes routing instances with an instance-id (pending
- * while the instance is not configured), publishes routes as publish +
- * collection pairs that become its paths in the instance tables (RD
- * <nexthop>:<instance-id>), and gets every route of its instances back
- * as <message> items (the ECMP set as several next-hops, its own routes
- * included), read from table listeners at its own pace.  Its
- * subscriptions add RT-constraint routes.  With graceful restart and the
- * XMPP helper on, a lost agent's paths stay stale until it sends
- * End-of-RIB again or the timer runs out; otherwise they go at once.
- * The config channel is cn_xmpp_cfg.c, the pages cn_xmpp_pages.c.
- * Loop thread only.
+ * BgpXmppChannel, reference/contrail-protocol.md 1-2).  Agents, keyed by
+ * stream name, subscribe instances (pending until configured), publish
+ * routes as publish + collection pairs (paths with RD <nh>:<instance-id>)
+ * and get every route of their instances back as <message> items from
+ * table listeners (ECMP as next-hops, their own routes included), plus
+ * RT-constraint routes per subscription and the GR helper.  Config
+ * channel: cn_xmpp_cfg.c; pages: cn_xmpp_pages.c.  Loop thread only.
  */
 #include "control-node/cn_int.h"
 

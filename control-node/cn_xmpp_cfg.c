@@ -1,18 +1,12 @@
 /*
- * cn_xmpp_cfg.c - the config channel: an agent that subscribes
- * virtual-router:<name> on its /config resource gets, as IQs of at most
- * 16 objects (Contrail's kObjectsPerMessage), the part of the running
- * configuration reachable from its virtual-router: the router, its
- * interfaces, their networks and routing instances, their policies, the
- * mirror and tap resolutions it needs (with the analyzer's network and
- * instance), and the tap flows and services that concern it.  Then, as
- * the configuration changes, updates for what changed and deletes for
- * what left, and once, after the first set, an end-of-config marker
- * (Contrail's agent has only an inactivity timer for that).
- *
- * Objects travel in Mirador's own config XML (schema_obj_print), which
- * the bundled agent loads with libschema; the derived state is two more
- * elements, <routing-instance> and <mirror-resolution>.  Loop thread only.
+ * cn_xmpp_cfg.c - the config channel: an agent subscribing
+ * virtual-router:<name> on /config gets what its router reaches (router,
+ * interfaces, networks and instances, policies, mirror and tap
+ * resolutions, tap flows and services) as IQs of at most 16 objects in
+ * Mirador's config XML (plus <routing-instance> and <mirror-resolution>),
+ * then updates and deletes as the config changes, and <end-of-config/>
+ * once after the first set (Contrail's agent has only a timer for that).
+ * Loop thread only.
  */
 #include "control-node/cn_int.h"
 

@@ -1,20 +1,11 @@
 /*
- * agent_sim.c - mirador-agent-sim: hundreds of simulated vRouter agents
- * (tests/xmpp/mock_agent.c) against one control node, for scale tests
- * and the XMPP benchmark.
- *
- * Agent a (of N) is named <prefix>-<a> and has I interfaces; interface i
- * is in network (a + i / 10) % V, so each network holds N * I / V
- * interfaces.  Each agent subscribes the instances of its networks and
- * publishes, per interface, an inet /32 and an enet MAC/IP route, then
- * End-of-RIB; it is converged when it holds every route of its networks
- * (every interface of them, its own included: 2 routes each).  The run
- * prints, as key=value lines, when the last agent converged, the items
- * received, and for a control node given by --pid its CPU seconds and
- * resident memory; --idle S holds the sessions S more seconds and
- * prints the node's memory again.  --ingest R instead has one agent
- * publish R routes into one network and times until it has them back.
- * Exit status 0 when every agent converged in --timeout seconds.
+ * agent_sim.c - mirador-agent-sim: N simulated agents (mock_agent.c), I
+ * interfaces each, interface i of agent a in network (a + i / 10) % V;
+ * each subscribes its networks, publishes an inet and an enet route per
+ * interface and End-of-RIB, and has converged when it holds every route
+ * of its networks.  Prints key=value figures (convergence, items, the
+ * node's CPU and memory with --pid); --ingest R times one agent's R
+ * routes instead.  Exit status 0 when everything converged in time.
  */
 #include "tests/xmpp/mock_agent.h"
 

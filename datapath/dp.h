@@ -1,0 +1,373 @@
+/*
+ * dp.h - the public interface of libdp.la, the datapath of mirador-vrouter
+ * (DESIGN.md section 5): the forwarding tables (vif, nexthop, per-VRF
+ * inet and bridge, MPLS label and VXLAN VNI, mirror, flow) and the
+ * packet codec.  Depends on common/ only.
+ */
+#ifndef SDN_DP_H
+#define SDN_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/common.h"
+
+/* dp_vif.c, dp_nh.c, dp_rt.c, dp_bridge.c, dp_label.c, dp_mirror.c, dp_flow.c */
+
+/*
+ * Limits.  Every index is checked against these at programming time and
+ * a value outside gets -EINVAL with nothing changed.
+ */
+#define DP_VIF_MAX      4096     /* vif indexes 0..DP_VIF_MAX-1 */
+#define DP_VIF_NAME_MAX 15       /* bytes of a vif name (IFNAMSIZ - 1) */
+#define DP_VIF_MTU_MIN  68       /* RFC 791 minimum */
+#define DP_VIF_MTU_MAX  9216     /* jumbo frames */
+#define DP_NH_MAX       65536    /* nexthop indexes 1..DP_NH_MAX-1; 0 is none */
+#define DP_NH_COMP_MAX  32       /* members of a composite nexthop */
+#define DP_VRF_MAX      4096     /* VRF ids 0..DP_VRF_MAX-1 */
+#define DP_RT_MAX       262144   /* routes over all VRFs, both families */
+#define DP_BRIDGE_MAX   65536    /* MAC entries over all VRFs */
+#define DP_MPLS_MAX     65536    /* entries in the MPLS label table */
+#define DP_MPLS_MIN     16       /* labels 0..15 are reserved (RFC 3032) */
+#define DP_LABEL_MAX    0xfffff  /* largest MPLS label (20 bits) */
+#define DP_VXLAN_MAX    16384    /* entries in the VXLAN VNI table */
+#define DP_VNI_MAX      0xffffff /* largest VNI (24 bits); 0 is invalid */
+#define DP_MIRROR_MAX   256      /* mirror indexes 0..DP_MIRROR_MAX-1 */
+#define DP_VN_NAME_MAX  255      /* bytes of a VN or analyzer name */
+#define DP_SNAPLEN_MAX  65535    /* largest snap length; 0 is no truncation */
+#define DP_SAMPLE_MAX   1000000  /* largest 1-in-N sampling rate */
+#define DP_FLOW_MAX     1048576  /* largest table size given to dp_new */
+#define DP_FLOW_AGE_MAX 4096     /* flows examined by one dp_flow_age call */
+#define DP_FLOW_MIRRORS 2        /* mirror indexes per flow */
+#define DP_MIRROR_NONE  0xffffffffu /* no mirror index */
+
+/* Packet and byte counters, updated by the forwarding thread. */
+struct dp_ctr {
+	uint64_t pkts;  /* packets */
+	uint64_t bytes; /* bytes of those packets */
+};
+
+/* Counts one packet of len bytes. */
+static inline void
+dp_ctr_add(struct dp_ctr *c, uint64_t len)
+{
+	c->pkts++;
+	c->bytes += len;
+}
+
+/*
+ * The tables of one datapath instance.  Only the loop thread changes
+ * them (STYLE.md C4).
+ */
+struct dp;
+/* An empty instance whose flow table holds at most flow_max entries
+ * (1..DP_FLOW_MAX, both directions counted); NULL if out of range. */
+struct dp *dp_new(uint32_t flow_max);
+/* Frees every table and entry. */
+void dp_free(struct dp *dp);
+
+/* dp_vif.c: interfaces. */
+enum dp_vif_kind {
+	DP_VIF_VM = 1, /* a VM tap */
+	DP_VIF_FABRIC, /* the underlay */
+	DP_VIF_AGENT,  /* the agent's packet channel */
+};
+#define DP_VIF_MIRROR_RX 0x01u /* mirror what the VM sends (ingress) */
+#define DP_VIF_MIRROR_TX 0x02u /* mirror what the VM receives (egress) */
+struct dp_vif_cfg {
+	uint32_t idx;          /* < DP_VIF_MAX */
+	enum dp_vif_kind kind; /* one of enum dp_vif_kind */
+	const char *name;      /* 1..DP_VIF_NAME_MAX bytes, copied */
+	struct macaddr mac;    /* the interface's MAC */
+	uint32_t vrf;          /* < DP_VRF_MAX */
+	uint32_t flags;        /* DP_VIF_MIRROR_* */
+	uint32_t mirror; /* existing mirror index if flags, else ignored */
+	uint32_t mtu;    /* DP_VIF_MTU_MIN..DP_VIF_MTU_MAX */
+};
+struct dp_vif {
+	uint32_t idx;                   /* index */
+	enum dp_vif_kind kind;          /* kind */
+	char name[DP_VIF_NAME_MAX + 1]; /* NUL-terminated */
+	struct macaddr mac;             /* MAC */
+	uint32_t vrf;                   /* VRF */
+	uint32_t flags;                 /* DP_VIF_MIRROR_* */
+	uint32_t mirror;                /* DP_MIRROR_NONE when no flags */
+	uint32_t mtu;                   /* MTU */
+	uint32_t refcnt;                /* nexthops using it */
+	struct dp_ctr rx;               /* received from the interface */
+	struct dp_ctr tx;               /* sent to the interface */
+	struct dp_ctr drop;             /* dropped */
+};
+/*
+ * Adds a vif (it holds a ref on its mirror entry while mirroring).
+ * 0, -EINVAL (bad field or mirror missing) or -EEXIST.
+ */
+int dp_vif_add(struct dp *dp, const struct dp_vif_cfg *cfg);
+/* 0, -ENOENT, or -EBUSY while a nexthop uses it. */
+int dp_vif_del(struct dp *dp, uint32_t idx);
+/* Borrowed vif or NULL. */
+struct dp_vif *dp_vif_lookup(const struct dp *dp, uint32_t idx);
+/* Iteration in index order: start with *pos = 0; NULL at the end. */
+struct dp_vif *dp_vif_next(const struct dp *dp, uint32_t *pos);
+
+/* dp_nh.c: nexthops. */
+enum dp_nh_type {
+	DP_NH_DISCARD = 1, /* drop */
+	DP_NH_RECEIVE,     /* to the host (agent vif) */
+	DP_NH_ENCAP,       /* to a local vif with an L2 rewrite */
+	DP_NH_TUNNEL,      /* MPLSoUDP or VXLAN over a fabric vif */
+	DP_NH_MIRROR_UDP,  /* UDP to an analyzer ip:port */
+	DP_NH_COMPOSITE,   /* ECMP or L2 flood over member nexthops */
+};
+enum dp_tun_type {
+	DP_TUN_MPLSOUDP = 1, /* label in an MPLS header, UDP port 6635 */
+	DP_TUN_VXLAN,        /* VNI in a VXLAN header, UDP port 4789 */
+};
+struct dp_nh {
+	uint32_t idx;         /* 1..DP_NH_MAX-1 */
+	enum dp_nh_type type; /* kind; the fields used depend on it */
+	uint32_t vrf;         /* < DP_VRF_MAX */
+	uint32_t vif;         /* ENCAP, TUNNEL: the vif out (must exist) */
+	struct macaddr dmac;  /* ENCAP: inner dst; TUNNEL: outer dst MAC */
+	struct macaddr smac;  /* ENCAP, TUNNEL: source MAC written */
+	/* TUNNEL */
+	enum dp_tun_type tun; /* encapsulation */
+	struct in_addr sip;   /* outer source IPv4 */
+	struct in_addr dip;   /* outer destination IPv4 (not 0) */
+	uint32_t label;       /* MPLS label (DP_MPLS_MIN..) or VNI (1..) */
+	/* MIRROR_UDP */
+	struct ipaddr an_ip; /* analyzer address, v4 or v6 */
+	uint16_t an_port;    /* analyzer port, not 0 */
+	/* COMPOSITE */
+	bool ecmp;                     /* ECMP if true, else L2 flood */
+	uint32_t ncomp;                /* 1..DP_NH_COMP_MAX members */
+	uint32_t comp[DP_NH_COMP_MAX]; /* member nexthops, not composite */
+	/* state (ignored in dp_nh_add's argument) */
+	uint32_t refcnt;   /* routes, labels, mirrors, composites using it */
+	struct dp_ctr ctr; /* packets sent through it */
+};
+/*
+ * Adds a copy of nh (configuration fields only), taking a ref on its vif
+ * or members.  0, -EINVAL (bad field, missing vif/member) or -EEXIST.
+ */
+int dp_nh_add(struct dp *dp, const struct dp_nh *nh);
+/* 0, -ENOENT, or -EBUSY while anything uses it. */
+int dp_nh_del(struct dp *dp, uint32_t idx);
+/* Borrowed nexthop or NULL. */
+struct dp_nh *dp_nh_lookup(const struct dp *dp, uint32_t idx);
+/* Iteration in index order: start with *pos = 0; NULL at the end. */
+struct dp_nh *dp_nh_next(const struct dp *dp, uint32_t *pos);
+/* The ECMP member for a flow hash (a non-ECMP nexthop is itself). */
+struct dp_nh *dp_nh_ecmp_pick(
+    const struct dp *dp, const struct dp_nh *nh, uint64_t hash);
+
+/*
+ * dp_rt.c: per-VRF inet tables, one path-compressed binary trie per VRF
+ * and family.  A lookup visits at most W + 1 nodes (W = 32 or 128), each
+ * visit comparing at most 16 key bytes, so it is O(W) whatever the
+ * number of routes; inserts and deletes are O(W) too.
+ */
+#define DP_VRF_MIRROR_DEST 0x01u /* deliver to all local ports (mirror) */
+struct dp_rt_stats {
+	uint32_t routes; /* prefixes with a nexthop */
+	uint32_t nodes;  /* trie nodes, glue included */
+};
+/* Sets a VRF's DP_VRF_* flags.  0 or -EINVAL. */
+int dp_vrf_set_flags(struct dp *dp, uint32_t vrf, uint32_t flags);
+/* The VRF's flags (0 for a VRF never seen). */
+uint32_t dp_vrf_flags(const struct dp *dp, uint32_t vrf);
+/*
+ * Adds or replaces the route p in vrf with nexthop nh (ref taken; the
+ * replaced one's dropped).  0, -EINVAL (bad prefix, VRF or missing nh)
+ * or -ENOSPC past DP_RT_MAX.
+ */
+int dp_rt_add(struct dp *dp, uint32_t vrf, const struct prefix *p, uint32_t nh);
+/* Deletes exactly p.  0, -EINVAL or -ENOENT. */
+int dp_rt_del(struct dp *dp, uint32_t vrf, const struct prefix *p);
+/* The nexthop index of the longest prefix holding ip, or 0 for none;
+ * *plen (may be NULL) gets the matched length. */
+uint32_t dp_rt_lookup(
+    const struct dp *dp, uint32_t vrf, const struct ipaddr *ip, uint8_t *plen);
+/* Nexthop of exactly p, or 0. */
+uint32_t dp_rt_get(const struct dp *dp, uint32_t vrf, const struct prefix *p);
+/* Walk of one VRF's routes of family af; cb returning nonzero stops it
+ * and is returned.  cb must not change the table. */
+typedef int (*dp_rt_walk_cb)(const struct prefix *p, uint32_t nh, void *arg);
+int dp_rt_walk(const struct dp *dp, uint32_t vrf, sa_family_t af,
+    dp_rt_walk_cb cb, void *arg);
+/* Counts of one VRF and family. */
+void dp_rt_get_stats(
+    const struct dp *dp, uint32_t vrf, sa_family_t af, struct dp_rt_stats *st);
+
+/* dp_bridge.c: per-VRF bridge tables, MAC -> nexthop and label/VNI. */
+struct dp_bridge {
+	struct ht_node hn;  /* in the dp's bridge table */
+	uint32_t vrf;       /* VRF */
+	struct macaddr mac; /* key */
+	uint32_t nh;        /* nexthop (ref held) */
+	uint32_t label;     /* label or VNI to send with, 0 for none */
+	struct dp_ctr ctr;  /* packets bridged to it */
+};
+/* Adds or replaces; 0, -EINVAL (VRF, missing nh) or -ENOSPC. */
+int dp_bridge_add(struct dp *dp, uint32_t vrf, const struct macaddr *mac,
+    uint32_t nh, uint32_t label);
+/* 0 or -ENOENT. */
+int dp_bridge_del(struct dp *dp, uint32_t vrf, const struct macaddr *mac);
+/* Borrowed entry or NULL. */
+struct dp_bridge *dp_bridge_lookup(
+    const struct dp *dp, uint32_t vrf, const struct macaddr *mac);
+/* Every entry; cb returning nonzero stops the walk and is returned. */
+typedef int (*dp_bridge_walk_cb)(const struct dp_bridge *b, void *arg);
+int dp_bridge_walk(const struct dp *dp, dp_bridge_walk_cb cb, void *arg);
+
+/* dp_label.c: MPLS label table and VXLAN VNI table. */
+/* label -> nh; adds or replaces.  0, -EINVAL or -ENOSPC. */
+int dp_mpls_add(struct dp *dp, uint32_t label, uint32_t nh);
+int dp_mpls_del(struct dp *dp, uint32_t label); /* 0 or -ENOENT */
+/* The label's nexthop index, or 0. */
+uint32_t dp_mpls_lookup(const struct dp *dp, uint32_t label);
+/* vni -> VRF and nexthop; adds or replaces.  0, -EINVAL or -ENOSPC. */
+int dp_vxlan_add(struct dp *dp, uint32_t vni, uint32_t vrf, uint32_t nh);
+int dp_vxlan_del(struct dp *dp, uint32_t vni); /* 0 or -ENOENT */
+/* The VNI's nexthop index (and *vrf), or 0. */
+uint32_t dp_vxlan_lookup(const struct dp *dp, uint32_t vni, uint32_t *vrf);
+
+/* dp_mirror.c: the mirror table (reference/contrail-protocol.md 5). */
+#define DP_MIRROR_DYNAMIC     0x01u /* to an analyzer VM, routed */
+#define DP_MIRROR_STATIC      0x02u /* VXLAN to a configured VTEP */
+#define DP_MIRROR_JUNIPER_HDR 0x04u /* Juniper TLV header (dynamic only) */
+struct dp_mirror_cfg {
+	uint32_t idx;         /* < DP_MIRROR_MAX */
+	uint32_t nh;          /* existing nexthop */
+	uint32_t flags;       /* DYNAMIC or STATIC, maybe JUNIPER_HDR */
+	uint32_t vni;         /* 1..DP_VNI_MAX for STATIC, else 0 */
+	const char *analyzer; /* 0..DP_VN_NAME_MAX bytes, NULL is "" */
+	const char *src_vn;   /* 0..DP_VN_NAME_MAX bytes, NULL is "" */
+	const char *dst_vn;   /* 0..DP_VN_NAME_MAX bytes, NULL is "" */
+	uint32_t snaplen;     /* 0 (whole frame) or 14..DP_SNAPLEN_MAX */
+	uint32_t sample;      /* 1-in-N, 0 or 1 is every packet */
+};
+struct dp_mirror {
+	uint32_t idx;                      /* index */
+	uint32_t nh;                       /* nexthop (ref held) */
+	uint32_t flags;                    /* DP_MIRROR_* */
+	uint32_t vni;                      /* static VNI */
+	char analyzer[DP_VN_NAME_MAX + 1]; /* analyzer name */
+	char src_vn[DP_VN_NAME_MAX + 1];   /* source VN name */
+	char dst_vn[DP_VN_NAME_MAX + 1];   /* destination VN name */
+	uint32_t snaplen;                  /* 0 or bytes kept */
+	uint32_t sample;                   /* 1-in-N (>= 1) */
+	uint32_t sample_ctr;               /* packets since the last copy */
+	uint32_t refcnt;                   /* vifs mirroring to it */
+	struct dp_ctr ctr;                 /* copies sent */
+	struct dp_ctr skipped;             /* packets not sampled */
+};
+/*
+ * Adds an entry; names longer than DP_VN_NAME_MAX are refused, never
+ * truncated.  Bumps the flow generation.  0, -EINVAL or -EEXIST.
+ */
+int dp_mirror_add(struct dp *dp, const struct dp_mirror_cfg *cfg);
+/* 0, -ENOENT, or -EBUSY while a vif mirrors to it.  Bumps the flow
+ * generation, so flows naming it are re-evaluated. */
+int dp_mirror_del(struct dp *dp, uint32_t idx);
+/* Borrowed entry or NULL. */
+struct dp_mirror *dp_mirror_lookup(const struct dp *dp, uint32_t idx);
+/* Iteration in index order: start with *pos = 0; NULL at the end. */
+struct dp_mirror *dp_mirror_next(const struct dp *dp, uint32_t *pos);
+/*
+ * Whether this packet of len bytes is copied (1 in m->sample): counts it
+ * in m->ctr with the truncated length when true, in m->skipped if not.
+ */
+bool dp_mirror_sample(struct dp_mirror *m, uint32_t len);
+/* The bytes of a len-byte frame that a copy carries (snap length). */
+uint32_t dp_mirror_snap(const struct dp_mirror *m, uint32_t len);
+
+/* dp_flow.c: the flow table. */
+struct dp_flow_key {
+	uint32_t vrf;    /* VRF */
+	uint8_t af;      /* AF_INET or AF_INET6 */
+	uint8_t proto;   /* IP protocol */
+	uint16_t sport;  /* source port (ICMP: id), host order */
+	uint16_t dport;  /* destination port, host order */
+	uint8_t pad[2];  /* zero */
+	uint8_t sip[16]; /* source; v4 in the first 4 bytes, rest zero */
+	uint8_t dip[16]; /* destination, likewise */
+};
+enum dp_flow_action {
+	DP_FLOW_PASS = 1, /* forward */
+	DP_FLOW_DENY,     /* drop */
+};
+struct dp_flow_cfg {
+	enum dp_flow_action action;       /* PASS or DENY */
+	uint32_t mirror[DP_FLOW_MIRRORS]; /* DP_MIRROR_NONE or existing */
+	const char *src_vn;               /* 0..DP_VN_NAME_MAX, NULL is "" */
+	const char *dst_vn;               /* 0..DP_VN_NAME_MAX, NULL is "" */
+};
+struct dp_flow {
+	struct ht_node hn;                /* in the flow hash */
+	struct dp_flow *next_all;         /* list in creation order */
+	struct dp_flow *prev_all;         /* (for bounded aging walks) */
+	struct dp_flow_key key;           /* key */
+	struct dp_flow *rev;              /* the reverse entry */
+	bool reverse;                     /* this is the reverse entry */
+	enum dp_flow_action action;       /* action */
+	uint32_t mirror[DP_FLOW_MIRRORS]; /* DP_MIRROR_NONE or index */
+	char *src_vn;                     /* owned */
+	char *dst_vn;                     /* owned */
+	uint64_t created;                 /* time of creation */
+	uint64_t last_used;               /* time of the last packet */
+	uint64_t gen;                     /* policy generation evaluated */
+	struct dp_ctr ctr;                /* packets matched */
+};
+struct dp_flow_stats {
+	uint32_t count; /* entries, both directions */
+	uint32_t max;   /* the bound given to dp_new */
+	uint64_t full;  /* creations refused for lack of room */
+	uint64_t aged;  /* entries aged out */
+	uint64_t gen;   /* current generation */
+};
+/*
+ * Fills the reverse of k into r (addresses and ports swapped).  Returns r.
+ */
+struct dp_flow_key *dp_flow_key_reverse(
+    const struct dp_flow_key *k, struct dp_flow_key *r);
+/*
+ * Creates the forward entry k and its reverse (same action, mirrors
+ * and swapped VN names), both last used at now.  *out (may be NULL) gets
+ * the borrowed forward entry.  0, -EINVAL, -EEXIST (either key present)
+ * or -ENOSPC when the table cannot take two more entries.
+ */
+int dp_flow_add(struct dp *dp, const struct dp_flow_key *k,
+    const struct dp_flow_cfg *cfg, uint64_t now, struct dp_flow **out);
+/* Deletes k's entry and its reverse.  0 or -ENOENT. */
+int dp_flow_del(struct dp *dp, const struct dp_flow_key *k);
+/* Borrowed entry or NULL. */
+struct dp_flow *dp_flow_lookup(
+    const struct dp *dp, const struct dp_flow_key *k);
+/* Counts a packet of len bytes at now. */
+void dp_flow_touch(struct dp_flow *f, uint64_t now, uint32_t len);
+/*
+ * Updates f and its reverse after a re-evaluation: action, mirrors and
+ * generation.  0 or -EINVAL.
+ */
+int dp_flow_update(
+    struct dp *dp, struct dp_flow *f, const struct dp_flow_cfg *cfg);
+/* True if f was evaluated before the last policy or mirror change. */
+bool dp_flow_stale(const struct dp *dp, const struct dp_flow *f);
+/* Marks every flow stale (a policy changed); returns the new generation. */
+uint64_t dp_flow_invalidate_all(struct dp *dp);
+/*
+ * Ages out pairs whose both entries were idle for more than idle at now,
+ * examining at most budget (<= DP_FLOW_AGE_MAX) entries from where the
+ * last call stopped, a removed pair counting as two, so it removes at
+ * most budget + 1.  Returns the entries removed.
+ */
+uint32_t dp_flow_age(
+    struct dp *dp, uint64_t now, uint64_t idle, uint32_t budget);
+/* Every entry; cb returning nonzero stops the walk and is returned.
+ * cb may not change the table. */
+typedef int (*dp_flow_walk_cb)(struct dp_flow *f, void *arg);
+int dp_flow_walk(struct dp *dp, dp_flow_walk_cb cb, void *arg);
+void dp_flow_get_stats(const struct dp *dp, struct dp_flow_stats *st);
+
+#endif /* SDN_DP_H */

@@ -56,7 +56,7 @@ dp_ctr_add(struct dp_ctr *c, uint64_t len)
 }
 
 /*
- * The tables of one datapath instance.  Only the loop thread changes
+ * dp_tab.c: the tables of one datapath instance.  Only the loop thread changes
  * them (STYLE.md C4).
  */
 struct dp;

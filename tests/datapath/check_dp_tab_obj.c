@@ -367,6 +367,58 @@ START_TEST(test_mirror_sample)
 }
 END_TEST
 
+/* Each bounded table takes exactly its DP_*_MAX entries, then -ENOSPC
+ * with nothing changed; a replace still works when full. */
+START_TEST(test_limits)
+{
+	struct dp *dp = dt_dp_new(16);
+	struct dp_rt_stats st;
+	struct macaddr mac;
+	struct prefix p;
+	uint32_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.addr.af = AF_INET;
+	p.len = 32;
+	for (i = 0; i < DP_RT_MAX; i++) {
+		uint32_t a = htonl(0x0a000000 + i);
+
+		memcpy(p.addr.u.b, &a, 4);
+		DT_ASSERT(dp_rt_add(dp, 1 + i % 2, &p, 1) == 0, "route %u", i);
+	}
+	p = dt_prefix("192.0.2.0/24");
+	ck_assert_int_eq(dp_rt_add(dp, 3, &p, 1), -ENOSPC);
+	ck_assert_uint_eq(dp_rt_get(dp, 3, &p), 0);
+	p = dt_prefix("10.0.0.0/32");
+	ck_assert_int_eq(dp_rt_add(dp, 1, &p, 2), 0);
+	ck_assert_uint_eq(dp_rt_get(dp, 1, &p), 2);
+	dp_rt_get_stats(dp, 1, AF_INET, &st);
+	ck_assert_uint_eq(st.routes, DP_RT_MAX / 2);
+	ck_assert_uint_eq(dp_nh_lookup(dp, 1)->refcnt, DP_RT_MAX - 1);
+
+	for (i = 0; i < DP_MPLS_MAX; i++)
+		DT_ASSERT(
+		    dp_mpls_add(dp, DP_MPLS_MIN + i, 1) == 0, "mpls %u", i);
+	ck_assert_int_eq(dp_mpls_add(dp, DP_MPLS_MIN + i, 1), -ENOSPC);
+	ck_assert_uint_eq(dp_mpls_lookup(dp, DP_MPLS_MIN + i), 0);
+	ck_assert_int_eq(dp_mpls_add(dp, DP_MPLS_MIN, 2), 0);
+	for (i = 0; i < DP_VXLAN_MAX; i++)
+		DT_ASSERT(dp_vxlan_add(dp, 1 + i, 1, 1) == 0, "vni %u", i);
+	ck_assert_int_eq(dp_vxlan_add(dp, 1 + i, 1, 1), -ENOSPC);
+	ck_assert_uint_eq(dp_vxlan_lookup(dp, 1 + i, NULL), 0);
+	memset(&mac, 0, sizeof(mac));
+	for (i = 0; i < DP_BRIDGE_MAX; i++) {
+		mac.b[4] = (uint8_t)(i >> 8);
+		mac.b[5] = (uint8_t)i;
+		DT_ASSERT(dp_bridge_add(dp, 1 + i / 256, &mac, 1, 0) == 0,
+		    "mac %u", i);
+	}
+	ck_assert_int_eq(dp_bridge_add(dp, 0, &mac, 1, 0), -ENOSPC);
+	ck_assert_ptr_null(dp_bridge_lookup(dp, 0, &mac));
+	dp_free(dp);
+}
+END_TEST
+
 Suite *
 dp_tables_obj_suite(void)
 {
@@ -379,6 +431,10 @@ dp_tables_obj_suite(void)
 	tcase_add_test(tc, test_bridge_label);
 	tcase_add_test(tc, test_mirror);
 	tcase_add_test(tc, test_mirror_sample);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_add_test(tc, test_limits);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }

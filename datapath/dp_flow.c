@@ -197,11 +197,19 @@ dp_flow_touch(struct dp_flow *f, uint64_t now, uint32_t len)
 int
 dp_flow_update(struct dp *dp, struct dp_flow *f, const struct dp_flow_cfg *cfg)
 {
+	char src[DP_VN_NAME_MAX + 1], dst[DP_VN_NAME_MAX + 1];
 	struct dp_flow *fwd = f->reverse ? f->rev : f;
+	struct dp_flow_cfg c = *cfg;
 	int rc;
 
 	if ((rc = dp_flow_cfg_check(dp, cfg)) != 0)
 		return rc;
+	/* the names may be the flow's own, which dp_flow_set frees */
+	str_lcpy(src, cfg->src_vn != NULL ? cfg->src_vn : "", sizeof(src));
+	str_lcpy(dst, cfg->dst_vn != NULL ? cfg->dst_vn : "", sizeof(dst));
+	c.src_vn = src;
+	c.dst_vn = dst;
+	cfg = &c;
 	dp_flow_set(dp, fwd, cfg, false);
 	dp_flow_set(dp, fwd->rev, cfg, true);
 	return 0;

@@ -254,6 +254,14 @@ START_TEST(test_flow_gen)
 	ck_assert_uint_eq(f->mirror[1], 3);
 	ck_assert_int_eq(f->rev->action, DP_FLOW_DENY);
 	ck_assert_str_eq(f->src_vn, "vn-left");
+	/* the flow's own names given back (ASan sees a use after free) */
+	c.src_vn = f->rev->src_vn;
+	c.dst_vn = f->rev->dst_vn;
+	ck_assert_int_eq(dp_flow_update(dp, f, &c), 0);
+	ck_assert_str_eq(f->src_vn, "vn-right");
+	ck_assert_str_eq(f->rev->src_vn, "vn-left");
+	c = flow_cfg(DP_FLOW_DENY);
+	c.mirror[1] = 3;
 	/* a bad update changes nothing */
 	c.mirror[0] = 200;
 	ck_assert_int_eq(dp_flow_update(dp, f, &c), -EINVAL);

@@ -55,6 +55,9 @@ void dp__mirror_free_all(struct dp *dp);
 /* dp_flow.c */
 void dp__flow_init(struct dp *dp, uint32_t max);
 void dp__flow_free_all(struct dp *dp);
+/* dp_tab.c: refcount steps; fatalx on overflow or underflow (C4). */
+void dp__ref(uint32_t *refcnt, const char *what, uint32_t idx);
+void dp__unref(uint32_t *refcnt, const char *what, uint32_t idx);
 /* A name of at most DP_VN_NAME_MAX bytes (NULL is ""); else -EINVAL. */
 int dp__name_check(const char *s);
 

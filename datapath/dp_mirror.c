@@ -126,6 +126,7 @@ dp_mirror_sample(struct dp_mirror *m, uint32_t len)
 	return true;
 }
 
+/* A ref on an existing entry (a missing one is a broken invariant). */
 void
 dp__mirror_ref(struct dp *dp, uint32_t idx)
 {
@@ -133,9 +134,7 @@ dp__mirror_ref(struct dp *dp, uint32_t idx)
 
 	if (m == NULL)
 		fatalx("ref of missing mirror %u", idx);
-	if (m->refcnt == UINT32_MAX)
-		fatalx("mirror %u refcnt overflow", idx);
-	m->refcnt++;
+	dp__ref(&m->refcnt, "mirror", idx);
 }
 
 void
@@ -143,9 +142,9 @@ dp__mirror_unref(struct dp *dp, uint32_t idx)
 {
 	struct dp_mirror *m = dp_mirror_lookup(dp, idx);
 
-	if (m == NULL || m->refcnt == 0)
-		fatalx("unref of mirror %u underflows", idx);
-	m->refcnt--;
+	if (m == NULL)
+		fatalx("unref of missing mirror %u", idx);
+	dp__unref(&m->refcnt, "mirror", idx);
 }
 
 void

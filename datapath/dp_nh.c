@@ -75,7 +75,7 @@ dp_nh_add(struct dp *dp, const struct dp_nh *nh)
 	if (n->type != DP_NH_COMPOSITE)
 		n->ncomp = 0;
 	if (n->type == DP_NH_ENCAP || n->type == DP_NH_TUNNEL)
-		dp->vif[n->vif]->refcnt++;
+		dp__ref(&dp->vif[n->vif]->refcnt, "vif", n->vif);
 	for (i = 0; i < n->ncomp; i++)
 		dp__nh_ref(dp, n->comp[i]);
 	dp->nh[n->idx] = n;
@@ -92,11 +92,8 @@ dp_nh_del(struct dp *dp, uint32_t idx)
 		return -ENOENT;
 	if (n->refcnt > 0)
 		return -EBUSY;
-	if (n->type == DP_NH_ENCAP || n->type == DP_NH_TUNNEL) {
-		if (dp->vif[n->vif]->refcnt == 0)
-			fatalx("vif %u refcnt underflow", n->vif);
-		dp->vif[n->vif]->refcnt--;
-	}
+	if (n->type == DP_NH_ENCAP || n->type == DP_NH_TUNNEL)
+		dp__unref(&dp->vif[n->vif]->refcnt, "vif", n->vif);
 	for (i = 0; i < n->ncomp; i++)
 		dp__nh_unref(dp, n->comp[i]);
 	dp->nh[idx] = NULL;
@@ -130,6 +127,7 @@ dp_nh_ecmp_pick(const struct dp *dp, const struct dp_nh *nh, uint64_t hash)
 	return dp->nh[nh->comp[hash % nh->ncomp]];
 }
 
+/* A ref on an existing entry (a missing one is a broken invariant). */
 void
 dp__nh_ref(struct dp *dp, uint32_t idx)
 {
@@ -137,9 +135,7 @@ dp__nh_ref(struct dp *dp, uint32_t idx)
 
 	if (n == NULL)
 		fatalx("ref of missing nexthop %u", idx);
-	if (n->refcnt == UINT32_MAX)
-		fatalx("nexthop %u refcnt overflow", idx);
-	n->refcnt++;
+	dp__ref(&n->refcnt, "nexthop", idx);
 }
 
 void
@@ -147,9 +143,9 @@ dp__nh_unref(struct dp *dp, uint32_t idx)
 {
 	struct dp_nh *n = dp_nh_lookup(dp, idx);
 
-	if (n == NULL || n->refcnt == 0)
-		fatalx("unref of nexthop %u underflows", idx);
-	n->refcnt--;
+	if (n == NULL)
+		fatalx("unref of missing nexthop %u", idx);
+	dp__unref(&n->refcnt, "nexthop", idx);
 }
 
 void

@@ -54,3 +54,19 @@ dp__name_check(const char *s)
 		return 0;
 	return strnlen(s, DP_VN_NAME_MAX + 1) > DP_VN_NAME_MAX ? -EINVAL : 0;
 }
+
+void
+dp__ref(uint32_t *refcnt, const char *what, uint32_t idx)
+{
+	if (*refcnt == UINT32_MAX)
+		fatalx("%s %u: refcnt overflow", what, idx);
+	(*refcnt)++;
+}
+
+void
+dp__unref(uint32_t *refcnt, const char *what, uint32_t idx)
+{
+	if (*refcnt == 0)
+		fatalx("%s %u: refcnt underflow", what, idx);
+	(*refcnt)--;
+}

@@ -193,6 +193,13 @@ START_TEST(test_nh)
 }
 END_TEST
 
+static int
+obj_bridge_cb(const struct dp_bridge *b, void *arg)
+{
+	*(uint32_t *)arg += b->label;
+	return 0;
+}
+
 START_TEST(test_bridge_label)
 {
 	struct dp *dp = dt_dp_new(16);
@@ -216,6 +223,13 @@ START_TEST(test_bridge_label)
 	ck_assert_int_eq(dp_bridge_add(dp, 1, &mac, 2, 0), 0);
 	ck_assert_uint_eq(dp_nh_lookup(dp, 3)->refcnt, 0);
 	ck_assert_uint_eq(dp_nh_lookup(dp, 2)->refcnt, 1);
+	/* the same MAC in another VRF is another entry; walk sees both */
+	ck_assert_int_eq(dp_bridge_add(dp, 2, &mac, 1, 7), 0);
+	vrf = 0;
+	ck_assert_int_eq(dp_bridge_walk(dp, obj_bridge_cb, &vrf), 0);
+	ck_assert_uint_eq(vrf, 7);
+	ck_assert_int_eq(dp_bridge_del(dp, 2, &mac), 0);
+	ck_assert_uint_eq(dp_bridge_lookup(dp, 1, &mac)->nh, 2);
 	ck_assert_int_eq(dp_bridge_del(dp, 1, &mac), 0);
 	ck_assert_int_eq(dp_bridge_del(dp, 1, &mac), -ENOENT);
 	ck_assert_uint_eq(dp_nh_lookup(dp, 2)->refcnt, 0);

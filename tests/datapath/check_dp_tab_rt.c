@@ -372,6 +372,43 @@ START_TEST(test_rt_speed)
 }
 END_TEST
 
+static int
+rt_stop_cb(const struct prefix *p, uint32_t nh, void *arg)
+{
+	(void)p;
+	(void)nh;
+	return ++*(int *)arg == 2 ? 42 : 0;
+}
+
+/* VRF flags, and a walk that its callback stops. */
+START_TEST(test_rt_vrf)
+{
+	struct dp *dp = rt_dp();
+	struct prefix p;
+	int calls = 0;
+
+	ck_assert_uint_eq(dp_vrf_flags(dp, 5), 0);
+	ck_assert_int_eq(dp_vrf_set_flags(dp, 5, DP_VRF_MIRROR_DEST), 0);
+	ck_assert_uint_eq(dp_vrf_flags(dp, 5), DP_VRF_MIRROR_DEST);
+	ck_assert_uint_eq(dp_vrf_flags(dp, 6), 0);
+	ck_assert_int_eq(dp_vrf_set_flags(dp, 5, 0x80), -EINVAL);
+	ck_assert_int_eq(dp_vrf_set_flags(dp, DP_VRF_MAX, 0), -EINVAL);
+	ck_assert_uint_eq(dp_vrf_flags(dp, 5), DP_VRF_MIRROR_DEST);
+	ck_assert_uint_eq(dp_vrf_flags(dp, DP_VRF_MAX), 0);
+	p = dt_prefix("10.0.0.0/8");
+	ck_assert_int_eq(dp_rt_add(dp, 5, &p, 10), 0);
+	p = dt_prefix("10.1.0.0/16");
+	ck_assert_int_eq(dp_rt_add(dp, 5, &p, 10), 0);
+	p = dt_prefix("10.2.0.0/16");
+	ck_assert_int_eq(dp_rt_add(dp, 5, &p, 10), 0);
+	ck_assert_int_eq(dp_rt_walk(dp, 5, AF_INET, rt_stop_cb, &calls), 42);
+	ck_assert_int_eq(calls, 2);
+	/* flags survive the routes */
+	ck_assert_uint_eq(dp_vrf_flags(dp, 5), DP_VRF_MIRROR_DEST);
+	dp_free(dp);
+}
+END_TEST
+
 Suite *
 dp_tables_rt_suite(void)
 {
@@ -380,6 +417,7 @@ dp_tables_rt_suite(void)
 
 	tc = tcase_create("core");
 	tcase_add_test(tc, test_rt_longest);
+	tcase_add_test(tc, test_rt_vrf);
 	tcase_add_test(tc, test_rt_random_v4);
 	tcase_add_test(tc, test_rt_random_v6);
 	tcase_add_test(tc, test_rt_speed);

@@ -220,8 +220,7 @@ START_TEST(test_flow_age)
 	ck_assert_ptr_nonnull(dp_flow_lookup(dp, &k));
 	k = flow_key4(1, 2, 1011, 80);
 	ck_assert_ptr_null(dp_flow_lookup(dp, &k));
-	/* the budget is capped */
-	ck_assert_uint_eq(dp_flow_age(dp, 1000, 0, UINT32_MAX), 20);
+	ck_assert_uint_eq(dp_flow_age(dp, 1000, 0, 100), 20);
 	dp_flow_get_stats(dp, &st);
 	ck_assert_uint_eq(st.count, 0);
 	ck_assert_uint_eq(dp_flow_age(dp, 1000, 0, 10), 0);
@@ -273,6 +272,33 @@ START_TEST(test_flow_gen)
 }
 END_TEST
 
+/* One call examines at most DP_FLOW_AGE_MAX entries, whatever budget. */
+START_TEST(test_flow_age_cap)
+{
+	struct dp *dp = dt_dp_new(20000);
+	struct dp_flow_cfg c = flow_cfg(DP_FLOW_PASS);
+	struct dp_flow_stats st;
+	struct dp_flow_key k;
+	uint32_t i, n;
+
+	for (i = 0; i < 5000; i++) {
+		k = flow_key4(1, 2 + i / 60000, (uint16_t)(i % 60000), 80);
+		ck_assert_int_eq(dp_flow_add(dp, &k, &c, 0, NULL), 0);
+	}
+	n = dp_flow_age(dp, 10, 1, UINT32_MAX);
+	ck_assert_uint_le(n, DP_FLOW_AGE_MAX + 1);
+	ck_assert_uint_ge(n, DP_FLOW_AGE_MAX - 1);
+	dp_flow_get_stats(dp, &st);
+	ck_assert_uint_eq(st.count, 10000 - n);
+	while (dp_flow_age(dp, 10, 1, DP_FLOW_AGE_MAX) > 0)
+		;
+	dp_flow_get_stats(dp, &st);
+	ck_assert_uint_eq(st.count, 0);
+	ck_assert_uint_eq(st.aged, 10000);
+	dp_free(dp);
+}
+END_TEST
+
 Suite *
 dp_tables_flow_suite(void)
 {
@@ -286,6 +312,7 @@ dp_tables_flow_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_flow_full);
+	tcase_add_test(tc, test_flow_age_cap);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
 	tcase_add_test(tc, test_flow_invalid);

@@ -78,7 +78,7 @@ struct dp_hdrs {
 	uint32_t flags;     /* DP_F_* */
 	uint16_t l2_off;    /* Ethernet header (if !DP_F_NOETH) */
 	uint16_t l3_off;    /* IP or ARP header */
-	uint16_t l4_off;    /* UDP/TCP/ICMP header (if DP_F_L4) */
+	uint16_t l4_off;    /* L4 header if DP_F_L4, else where it would be */
 	uint16_t pay_off;   /* first byte after the L4 header */
 	uint16_t end;       /* end of the IP datagram (<= frame len) */
 	uint16_t ethertype; /* after the VLAN tag */

@@ -220,7 +220,7 @@ dp_pkt_arp(struct buf *b, struct dp_hdrs *h, enum dp_drop *reason)
 	h->arp_op = (uint16_t)(q[6] << 8 | q[7]);
 	memcpy(h->src, q + 14, 4);
 	memcpy(h->dst, q + 24, 4);
-	h->end = (uint16_t)b->pos;
+	h->end = h->l4_off = h->pay_off = (uint16_t)b->pos; /* no L4 */
 	return 0;
 }
 

@@ -76,7 +76,8 @@ static const struct pkt_ok pkt_ok[] = {
 	"ff ff ff ff ff ff 52 54 00 aa bb 01 08 06 00 01 08 00 06 04 "
 	"00 01 52 54 00 aa bb 01 0a 01 01 01 00 00 00 00 00 00 0a 01 "
 	"01 fe",
-	DP_F_ARP, 14, 0, 0, 0, 0, 0, DP_ENCAP_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	DP_F_ARP, 14, 42, 42, 0, 0, 0, DP_ENCAP_NONE, 0, 0, 0, 0, 0, 0, 0, 0,
+	0},
     /* IPv4 fragment at offset 185*8, UDP: no L4 header */
     {"frag4",
 	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 24 12 34 "
@@ -110,7 +111,7 @@ static const struct pkt_ok pkt_ok[] = {
 	"00 01 08 00 06 04 00 01 52 54 00 aa bb 01 0a 01 01 01 00 00 "
 	"00 00 00 00 0a 01 01 fe",
 	DP_F_IP4 | DP_F_UDP, 14, 34, 42, 17, 50002, 6635, DP_ENCAP_MPLSOUDP, 33,
-	1, 46, DP_F_ARP, 60, 0, 0, 0, 0},
+	1, 46, DP_F_ARP, 60, 88, 0, 0, 0},
 };
 
 struct pkt_bad {

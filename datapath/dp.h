@@ -24,11 +24,10 @@
 #define DP_PKT_MAX        65535 /* largest frame decoded or built */
 #define DP_PKT_MAX_LABELS 4     /* MPLS labels walked before giving up */
 #define DP_PKT_MAX_EXTHDR 4     /* IPv6 extension headers walked */
-#define DP_PKT_MAX_DEPTH  2     /* overlay levels: outer and one inner */
+#define DP_PKT_MAX_DEPTH  2     /* levels: outer, one inner (not again) */
 #define DP_PORT_VXLAN     4789  /* IANA VXLAN */
 #define DP_PORT_MPLSOUDP  6635  /* RFC 7510 MPLS-in-UDP */
 #define DP_PORT_JMIRROR   8099  /* default analyzer port (mode 1) */
-#define DP_MPLS_L3_MAX    15    /* labels 0-15 are reserved; see dp_pkt */
 #define DP_SPORT_MIN      49152 /* mirror source ports: 49152-65535 */
 
 #define DP_ETHERTYPE_IP4  0x0800

@@ -338,6 +338,10 @@ dp_pkt_decode(
 	p->len = (uint16_t)len;
 	if (dp_pkt_level(frame, 0, len, false, &p->outer, reason) == -1)
 		return -1;
+	/*
+	 * One overlay only (DP_PKT_MAX_DEPTH): a tunnel inside the inner
+	 * frame is payload.  A fragment's tunnel header is reassembly's.
+	 */
 	if ((p->outer.flags & DP_F_UDP) == 0 || (p->outer.flags & DP_F_FRAG))
 		return 0;
 	switch (p->outer.dport) {

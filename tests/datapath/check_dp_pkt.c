@@ -112,6 +112,21 @@ static const struct pkt_ok pkt_ok[] = {
 	"00 00 00 00 0a 01 01 fe",
 	DP_F_IP4 | DP_F_UDP, 14, 34, 42, 17, 50002, 6635, DP_ENCAP_MPLSOUDP, 33,
 	1, 46, DP_F_ARP, 60, 88, 0, 0, 0},
+    /* IPv4 first fragment (MF): UDP length 1000, only 8 bytes here */
+    {"frag4_first",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 24 12 34 "
+	"20 00 40 11 32 91 0a 01 01 01 0a 01 01 02 00 07 00 09 03 e8 "
+	"00 00 31 32 33 34 35 36 37 38",
+	DP_F_IP4 | DP_F_FRAG | DP_F_UDP, 14, 34, 42, 17, 7, 9, DP_ENCAP_NONE, 0,
+	0, 0, 0, 0, 0, 0, 0, 0},
+    /* IPv6 fragment header, offset 100*8: UDP but no L4 header */
+    {"frag6_later",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 86 dd 60 00 00 00 00 10 "
+	"2c 40 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01 20 01 "
+	"0d b8 00 00 00 00 00 00 00 00 00 00 00 02 11 00 03 20 00 00 "
+	"ab cd 70 61 79 6c 6f 61 64 21",
+	DP_F_IP6 | DP_F_FRAG, 14, 62, 62, 17, 0, 0, DP_ENCAP_NONE, 0, 0, 0, 0,
+	0, 0, 0, 0, 0},
 };
 
 struct pkt_bad {

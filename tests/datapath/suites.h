@@ -12,6 +12,10 @@
 Suite *dp_tables_obj_suite(void);
 Suite *dp_tables_rt_suite(void);
 Suite *dp_tables_flow_suite(void);
+Suite *dp_pkt_suite(void);
+Suite *dp_encap_suite(void);
+Suite *dp_jhdr_suite(void);
+Suite *dp_pcap_suite(void);
 
 /*
  * An assertion for loops and helpers: unlike ck_assert it tells Check
@@ -32,5 +36,9 @@ void dt_nh_discard(struct dp *dp, uint32_t idx);
 struct prefix dt_prefix(const char *s);
 /* An address from text; fails the test on bad text. */
 struct ipaddr dt_ip(const char *s);
+/* Bytes from hex text (spaces ignored); fails past cap.  Byte count. */
+size_t dt_unhex(const char *s, uint8_t *out, size_t cap);
+/* An exact-size heap copy of p (so ASan sees any read past n); free it. */
+uint8_t *dt_copy(const void *p, size_t n);
 
 #endif /* SDN_TESTS_DATAPATH_SUITES_H */

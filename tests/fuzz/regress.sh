@@ -1,13 +1,14 @@
 #!/bin/sh
 # regress.sh - every seed of tests/fuzz/seeds/ (the BGP captures and
-# hand-made messages, the XMPP streams and documents, and each crash the
-# fuzzers ever found) replayed through its fuzz target bodies, built with
-# the project's compiler and sanitizers: what once crashed stays fixed.
+# hand-made messages, the XMPP streams and documents, the datapath's
+# hand-made frames, and each crash the fuzzers ever found) replayed
+# through its fuzz target bodies, built with the project's compiler and
+# sanitizers: what once crashed stays fixed.
 # One TAP line per target.
 set -u
 . "$top_srcdir/tests/tap.sh"
 seeds=$top_srcdir/tests/fuzz/seeds
-for t in bgp-msg bgp-roundtrip xmpp-stanza xmpp-item; do
+for t in bgp-msg bgp-roundtrip xmpp-stanza xmpp-item dp-pkt; do
 	case $t in
 	bgp-*) dir=$seeds/bgp ;;
 	*) dir=$seeds/$t ;;

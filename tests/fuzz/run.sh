@@ -1,9 +1,10 @@
 #!/bin/sh
 # run.sh TARGET SECONDS [RUNS [CORPUS]] - runs the libFuzzer build of
-# TARGET (bgp-msg, bgp-roundtrip, xmpp-stanza, xmpp-item) for at most
-# SECONDS and RUNS inputs on its seeds (tests/fuzz/seeds/bgp/ for both
-# BGP targets, tests/fuzz/seeds/TARGET/ otherwise) with its dictionary
-# (tests/fuzz/bgp.dict, tests/fuzz/xmpp.dict).  New inputs go to CORPUS
+# TARGET (bgp-msg, bgp-roundtrip, xmpp-stanza, xmpp-item, dp-pkt) for at
+# most SECONDS and RUNS inputs on its seeds (tests/fuzz/seeds/bgp/ for
+# both BGP targets, tests/fuzz/seeds/TARGET/ otherwise) with its
+# dictionary (tests/fuzz/bgp.dict, xmpp.dict, dp.dict).  New inputs go
+# to CORPUS
 # (default tests/fuzz/corpus/TARGET in the build tree, kept between runs
 # so a run goes on where the last stopped); a crash is written to
 # tests/fuzz/crashes/TARGET/ and makes the exit status nonzero.  Prints

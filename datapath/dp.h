@@ -607,4 +607,107 @@ int dp_pcap_write(
 /* Closes the file; for a writer, 0 or -errno from the final flush. */
 int dp_pcap_close(struct dp_pcap *pc);
 
+/*
+ * dp_msg.c: the programming protocol, the codec of the messages the
+ * agent sends over the unix socket (datapath/README.md has the wire
+ * layout).  Integers are big-endian.  Pure: no I/O, no allocation.
+ */
+#define DP_MSG_MAGIC   0x4d44u /* "MD" */
+#define DP_MSG_VERSION 1       /* the only version decoded */
+#define DP_MSG_HLEN    12      /* fixed header bytes */
+#define DP_MSG_MAX     4096    /* largest body in bytes */
+#define DP_MSG_STR_MAX 255     /* bytes of a length-prefixed string */
+#define DP_MSG_ERR_MAX 128     /* bytes of a reply's text, NUL included */
+
+enum dp_msg_type {
+	DP_MSG_VIF = 1, /* struct dp_vif_cfg */
+	DP_MSG_NH,      /* struct dp_nh */
+	DP_MSG_ROUTE,   /* struct dp_msg_route */
+	DP_MSG_BRIDGE,  /* struct dp_msg_bridge */
+	DP_MSG_MPLS,    /* struct dp_msg_mpls */
+	DP_MSG_VXLAN,   /* struct dp_msg_vxlan */
+	DP_MSG_MIRROR,  /* struct dp_mirror_cfg */
+	DP_MSG_REPLY,   /* struct dp_msg_reply */
+};
+enum dp_msg_op {
+	DP_MSG_ADD = 1, /* body: the whole entry */
+	DP_MSG_DEL,     /* body: the key only */
+	DP_MSG_GET,     /* body: the key only */
+	DP_MSG_DUMP,    /* body: empty */
+};
+struct dp_msg_route {
+	uint32_t vrf;    /* < DP_VRF_MAX */
+	struct prefix p; /* v4 or v6, host bits zero */
+	uint32_t nh;     /* nexthop index (ADD) */
+};
+struct dp_msg_bridge {
+	uint32_t vrf;       /* < DP_VRF_MAX */
+	struct macaddr mac; /* key */
+	uint32_t nh;        /* nexthop index (ADD) */
+	uint32_t label;     /* label or VNI, 0 for none (ADD) */
+};
+struct dp_msg_mpls {
+	uint32_t label; /* DP_MPLS_MIN..DP_LABEL_MAX */
+	uint32_t nh;    /* nexthop index (ADD) */
+};
+struct dp_msg_vxlan {
+	uint32_t vni; /* 1..DP_VNI_MAX */
+	uint32_t vrf; /* < DP_VRF_MAX (ADD) */
+	uint32_t nh;  /* nexthop index (ADD) */
+};
+/* A decoded request; the strings of u.vif and u.mirror point into it. */
+struct dp_msg {
+	enum dp_msg_type type; /* not DP_MSG_REPLY */
+	enum dp_msg_op op;     /* operation */
+	uint32_t seq;          /* echoed in the reply */
+	union {
+		struct dp_vif_cfg vif;
+		struct dp_nh nh;
+		struct dp_msg_route rt;
+		struct dp_msg_bridge br;
+		struct dp_msg_mpls mpls;
+		struct dp_msg_vxlan vxlan;
+		struct dp_mirror_cfg mirror;
+	} u;
+	char name[DP_VIF_NAME_MAX + 1];    /* storage for u.vif.name */
+	char analyzer[DP_VN_NAME_MAX + 1]; /* for u.mirror.analyzer */
+	char src_vn[DP_VN_NAME_MAX + 1];   /* for u.mirror.src_vn */
+	char dst_vn[DP_VN_NAME_MAX + 1];   /* for u.mirror.dst_vn */
+};
+struct dp_msg_reply {
+	uint32_t seq;              /* the request's */
+	int32_t status;            /* 0 or a negative errno */
+	char text[DP_MSG_ERR_MAX]; /* "" on success, else why */
+};
+/* Why a decode failed: a constant reason and the byte offset. */
+struct dp_msg_err {
+	const char *reason; /* static text */
+	size_t off;         /* offset in the message */
+};
+/*
+ * Encodes the request m (header and body) into w.  0, -EINVAL (a string
+ * too long, unknown type or op) or -ENOBUFS (w full, or body above
+ * DP_MSG_MAX).
+ */
+int dp_msg_encode(struct wbuf *w, const struct dp_msg *m);
+/*
+ * Decodes one whole request of exactly len bytes into *m, checking every
+ * field against the limits above.  0, -EPROTO (header, length, truncated
+ * or trailing bytes) or -EINVAL (a field out of range), *err set.
+ */
+int dp_msg_decode(
+    const uint8_t *data, size_t len, struct dp_msg *m, struct dp_msg_err *err);
+/* Encodes a reply.  0 or -ENOBUFS. */
+int dp_msg_reply_encode(struct wbuf *w, const struct dp_msg_reply *r);
+/* Decodes a reply of exactly len bytes.  0, -EPROTO or -EINVAL. */
+int dp_msg_reply_decode(const uint8_t *data, size_t len, struct dp_msg_reply *r,
+    struct dp_msg_err *err);
+/*
+ * Applies one decoded ADD or DEL to dp's tables and fills r (seq, the
+ * table function's status, and a text on failure).  GET and DUMP are
+ * -EOPNOTSUPP here (the server answers them).  On failure nothing
+ * changed.  Returns r->status.
+ */
+int dp_msg_apply(struct dp *dp, const struct dp_msg *m, struct dp_msg_reply *r);
+
 #endif /* SDN_DP_H */

@@ -16,6 +16,7 @@ Suite *dp_pkt_suite(void);
 Suite *dp_encap_suite(void);
 Suite *dp_jhdr_suite(void);
 Suite *dp_pcap_suite(void);
+Suite *dp_msg_suite(void);
 
 /*
  * An assertion for loops and helpers: unlike ck_assert it tells Check

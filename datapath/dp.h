@@ -655,7 +655,8 @@ struct dp_msg_vxlan {
 	uint32_t vrf; /* < DP_VRF_MAX (ADD) */
 	uint32_t nh;  /* nexthop index (ADD) */
 };
-/* A decoded request; the strings of u.vif and u.mirror point into it. */
+/* A decoded request; the strings of u.vif and u.mirror point into it,
+ * so it is used where it was decoded, never copied. */
 struct dp_msg {
 	enum dp_msg_type type; /* not DP_MSG_REPLY */
 	enum dp_msg_op op;     /* operation */
@@ -682,7 +683,7 @@ struct dp_msg_reply {
 /* Why a decode failed: a constant reason and the byte offset. */
 struct dp_msg_err {
 	const char *reason; /* static text */
-	size_t off;         /* offset in the message */
+	size_t off;         /* where reading stopped in the message */
 };
 /*
  * Encodes the request m (header and body) into w.  0, -EINVAL (a string

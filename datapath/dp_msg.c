@@ -43,12 +43,15 @@ dp_msg_put_str(struct wbuf *w, const char *s)
 static int
 dp_msg_get_str(struct buf *b, char *out, size_t max)
 {
+	const uint8_t *p;
 	uint8_t n;
 
-	if (buf_get_u8(b, &n) == -1 || buf_get_bytes(b, out, n) == -1)
+	/* checked before copying: out holds max + 1 bytes, not 256 */
+	if (buf_get_u8(b, &n) == -1 || (p = buf_get_ptr(b, n)) == NULL)
 		return -EPROTO;
-	if (n > max || memchr(out, '\0', n) != NULL)
+	if (n > max || memchr(p, '\0', n) != NULL)
 		return -EINVAL;
+	memcpy(out, p, n);
 	out[n] = '\0';
 	return 0;
 }

@@ -388,6 +388,16 @@ START_TEST(test_limits)
 		     "020000000005 00000001 00000000 00000000 000005dc",
 	    buf, sizeof(buf));
 	ck_assert_int_eq(dp_msg_decode(buf, n, &d, &err), -EINVAL);
+	/* a 255-byte vif name is refused without being copied anywhere */
+	memset(buf, 'x', sizeof(buf));
+	dt_unhex(
+	    "4d44 01 01 01 00 011b 00000007 00000005 01 ff", buf, sizeof(buf));
+	dt_unhex("020000000005 00000001 00000000 00000000 000005dc",
+	    buf + 18 + 255, sizeof(buf) - 18 - 255);
+	memset(&d, 0, sizeof(d));
+	ck_assert_int_eq(dp_msg_decode(buf, 18 + 255 + 22, &d, &err), -EINVAL);
+	ck_assert_str_eq(d.analyzer, "");
+	ck_assert_uint_eq(err.off, 18 + 255);
 	/* the same with 15 bytes is fine */
 	n = dt_unhex("4d44 01 01 01 00 002b 00000007"
 		     "00000005 01 0f 6162636465666768696a6b6c6d6e6f"

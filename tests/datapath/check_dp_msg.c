@@ -411,6 +411,15 @@ START_TEST(test_limits)
 	ck_assert_int_eq(
 	    dp_msg_decode(buf, n + DP_MSG_MAX + 1, &d, &err), -EPROTO);
 	ck_assert_uint_eq(err.off, 6);
+	/* a body one byte longer than its fields */
+	n = dt_unhex("4d44 01 05 01 00 0009 00000007 00000064 00000002 00", buf,
+	    sizeof(buf));
+	ck_assert_int_eq(dp_msg_decode(buf, n, &d, &err), -EPROTO);
+	ck_assert_uint_eq(err.off, DP_MSG_HLEN + 8);
+	/* a DUMP with a body */
+	n = dt_unhex(
+	    "4d44 01 05 04 00 0004 00000007 00000064", buf, sizeof(buf));
+	ck_assert_int_eq(dp_msg_decode(buf, n, &d, &err), -EPROTO);
 	/* a writer too small: -ENOBUFS and nothing written */
 	msg_mpls(&m);
 	wbuf_init(&w, buf, DP_MSG_HLEN + 7);

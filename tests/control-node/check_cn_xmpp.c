@@ -221,6 +221,16 @@ agent(unsigned i, const char *name)
 	return ma[i];
 }
 
+/* compute-7 (instance-id 3) and compute-9 (5), both subscribed to red. */
+static void
+both_in_red(struct mock_agent **a7, struct mock_agent **a9)
+{
+	*a7 = agent(0, "compute-7");
+	*a9 = agent(1, "compute-9");
+	ck_assert_int_eq(mock_agent_subscribe(*a7, RED, 3, false), 0);
+	ck_assert_int_eq(mock_agent_subscribe(*a9, RED, 5, false), 0);
+}
+
 static struct rt_table *
 table(const char *ri, enum rt_family f)
 {
@@ -466,12 +476,11 @@ END_TEST
 /* Two agents with the same prefix: one item with both next-hops. */
 START_TEST(ecmp_two_nexthops)
 {
-	struct mock_agent *a7 = agent(0, "compute-7"),
-			  *a9 = agent(1, "compute-9");
-	struct want w = {a9, "1/1/" RED, "10.1.1.100/32", 2};
+	struct mock_agent *a7, *a9;
+	struct want w = {NULL, "1/1/" RED, "10.1.1.100/32", 2};
 
-	mock_agent_subscribe(a7, RED, 3, false);
-	mock_agent_subscribe(a9, RED, 5, false);
+	both_in_red(&a7, &a9);
+	w.a = a9;
 	mock_agent_publish_inet(
 	    a7, RED, "10.1.1.100/32", "192.168.0.11", 30, true);
 	mock_agent_publish_inet(
@@ -497,14 +506,13 @@ count_is(void *arg)
  * (the mock counts any message that breaks the limits). */
 START_TEST(many_routes_batched)
 {
-	struct mock_agent *a7 = agent(0, "compute-7"),
-			  *a9 = agent(1, "compute-9");
-	struct want w = {a9, "1/1/" RED, NULL, 300};
+	struct mock_agent *a7, *a9;
+	struct want w = {NULL, "1/1/" RED, NULL, 300};
 	char pfx[32];
 	unsigned i;
 
-	mock_agent_subscribe(a7, RED, 3, false);
-	mock_agent_subscribe(a9, RED, 5, false);
+	both_in_red(&a7, &a9);
+	w.a = a9;
 	for (i = 0; i < 300; i++) {
 		snprintf(pfx, sizeof(pfx), "10.1.%u.%u/32", i / 250, i % 250);
 		ck_assert_int_eq(mock_agent_publish_inet(a7, RED, pfx,
@@ -740,12 +748,11 @@ END_TEST
 /* Without graceful restart a lost agent's routes go at once. */
 START_TEST(down_without_gr)
 {
-	struct mock_agent *a7 = agent(0, "compute-7"),
-			  *a9 = agent(1, "compute-9");
-	struct want w = {a9, "1/1/" RED, "10.1.1.3/32", 1};
+	struct mock_agent *a7, *a9;
+	struct want w = {NULL, "1/1/" RED, "10.1.1.3/32", 1};
 
-	mock_agent_subscribe(a7, RED, 3, false);
-	mock_agent_subscribe(a9, RED, 5, false);
+	both_in_red(&a7, &a9);
+	w.a = a9;
 	mock_agent_publish_inet(
 	    a7, RED, "10.1.1.3/32", "192.168.0.11", 3, true);
 	ck_assert(run_until(has_route, &w, 3000));
@@ -784,12 +791,11 @@ no_path(void *arg)
  * renews one route, sends End-of-RIB, and the other is swept. */
 START_TEST(graceful_restart_helper)
 {
-	struct mock_agent *a7 = agent(0, "compute-7"),
-			  *a9 = agent(1, "compute-9");
-	struct want w = {a9, "1/1/" RED, "10.1.1.3/32", 1};
+	struct mock_agent *a7, *a9;
+	struct want w = {NULL, "1/1/" RED, "10.1.1.3/32", 1};
 
-	mock_agent_subscribe(a7, RED, 3, false);
-	mock_agent_subscribe(a9, RED, 5, false);
+	both_in_red(&a7, &a9);
+	w.a = a9;
 	mock_agent_publish_inet(
 	    a7, RED, "10.1.1.3/32", "192.168.0.11", 3, true);
 	mock_agent_publish_inet(

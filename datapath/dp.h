@@ -608,6 +608,133 @@ int dp_pcap_write(
 int dp_pcap_close(struct dp_pcap *pc);
 
 /*
+ * dp_policy.c: per-vif policy, the ordered rules that create flows for
+ * packets sent or received by a VM vif.  The first matching rule gives
+ * the flow's action, mirrors and VN names; no match is an implicit deny.
+ * A vif without a policy creates no flows (everything passes).  Setting
+ * or deleting a policy bumps the flow generation, so existing flows are
+ * re-evaluated on their next packet.
+ */
+#define DP_POLICY_RULES_MAX 64 /* rules in one vif's policy */
+struct dp_rule {
+	uint8_t af;                       /* 0 any, AF_INET or AF_INET6 */
+	uint8_t proto;                    /* IP protocol, 0 any */
+	struct prefix src;                /* source; length 0 any (af set) */
+	struct prefix dst;                /* destination; likewise */
+	uint16_t sport_lo, sport_hi;      /* source ports, lo <= hi */
+	uint16_t dport_lo, dport_hi;      /* destination ports, lo <= hi */
+	enum dp_flow_action action;       /* PASS or DENY */
+	uint32_t mirror[DP_FLOW_MIRRORS]; /* DP_MIRROR_NONE or an index */
+	char src_vn[DP_VN_NAME_MAX + 1];  /* the flow's source VN */
+	char dst_vn[DP_VN_NAME_MAX + 1];  /* the flow's destination VN */
+};
+/*
+ * Replaces vif's policy with a copy of n rules (1..DP_POLICY_RULES_MAX).
+ * A rule's prefixes must have af's family when af is set (length 0 with
+ * any family when not), ports lo <= hi, mirrors < DP_MIRROR_MAX or
+ * DP_MIRROR_NONE (they need not exist yet: a missing mirror sends no
+ * copy).  0, -EINVAL (bad rule, missing or non-VM vif).
+ */
+int dp_policy_set(
+    struct dp *dp, uint32_t vif, const struct dp_rule *rules, uint32_t n);
+/* 0 or -ENOENT. */
+int dp_policy_del(struct dp *dp, uint32_t vif);
+/* vif's rules (*n of them), borrowed, or NULL without a policy. */
+const struct dp_rule *dp_policy_get(
+    const struct dp *dp, uint32_t vif, uint32_t *n);
+/* The first rule of vif's policy matching k, or NULL. */
+const struct dp_rule *dp_policy_match(
+    const struct dp *dp, uint32_t vif, const struct dp_flow_key *k);
+
+/*
+ * dp_fwd.c: the forwarding engine.  dp_fwd() takes one frame received on
+ * a vif and sends what comes of it (the frame forwarded, flooded, an ARP
+ * reply, mirror copies) through the tx callback, from a scratch buffer
+ * of the dp: no allocation per packet.  A fabric vif's frames are whole
+ * Ethernet/IPv4/UDP datagrams (the I/O layer puts synthetic headers in
+ * front of what a UDP socket receives, and sends the payload of what
+ * the engine transmits on it to the outer destination address and port).
+ *
+ * A VM frame is routed (L3, inet table of the vif's VRF) when its
+ * destination MAC is the vrouter's, else bridged (bridge table; broadcast
+ * and unknown multicast through the ff:ff:ff:ff:ff:ff entry, a flood
+ * composite).  ARP requests from a VM are answered with the vrouter's
+ * MAC.  A VM vif with a policy creates flows (dp_policy_match) for IP
+ * packets; denied flows are dropped after their mirror copies are sent.
+ * From the fabric: VXLAN VNI -> VRF (a VRF flagged DP_VRF_MIRROR_DEST
+ * hands the inner frame unchanged to the VNI's nexthop, whatever its
+ * MAC), MPLS label -> nexthop.  Mirror copies: port mirroring of the
+ * receiving vif (RX) and of the vif a packet is delivered to (TX), and
+ * the flow's mirrors; each mirror entry applies its sampling and snap
+ * length; copies are never mirrored again.
+ */
+#define DP_VROUTER_MAC_INIT {{0x00, 0x00, 0x5e, 0x00, 0x01, 0x00}}
+#define DP_FWD_FLOOD_MAX    DP_NH_COMP_MAX /* copies of one flood */
+#define DP_FWD_TTL          64             /* TTL of packets we build */
+
+/* Forwarding drop reasons beyond the decode ones (dp_fwd_drop_name). */
+enum dp_fwd_drop {
+	DP_FWD_DROP_DECODE = 0, /* dp_pkt_decode refused it (see .decode) */
+	DP_FWD_DROP_NO_VIF,     /* received on a vif not in the table */
+	DP_FWD_DROP_NO_ROUTE,   /* no inet route / bridge entry */
+	DP_FWD_DROP_DISCARD,    /* discard nexthop */
+	DP_FWD_DROP_DENY,       /* the flow's action is deny */
+	DP_FWD_DROP_FLOW_FULL,  /* no room for a new flow */
+	DP_FWD_DROP_NOT_TUNNEL, /* fabric packet that is no tunnel of ours */
+	DP_FWD_DROP_NO_LABEL,   /* unknown MPLS label */
+	DP_FWD_DROP_NO_VNI,     /* unknown VXLAN VNI */
+	DP_FWD_DROP_MTU,        /* the result is longer than the vif's MTU */
+	DP_FWD_DROP_TTL,        /* routed packet with TTL <= 1 */
+	DP_FWD_DROP_LOOP,       /* would go back out where it came from */
+	DP_FWD_DROP_NH,         /* a nexthop that cannot send this */
+	DP_FWD_DROP__MAX
+};
+/* A constant name per reason ("no-route", ...); "unknown" out of range. */
+const char *dp_fwd_drop_name(enum dp_fwd_drop reason);
+
+struct dp_fwd_stats {
+	uint64_t rx;                        /* frames given to dp_fwd */
+	uint64_t tx;                        /* frames sent, copies included */
+	uint64_t drop[DP_FWD_DROP__MAX];    /* per forwarding reason */
+	uint64_t decode[DP_DROP__MAX];      /* per decode reason */
+	uint64_t arp_replies;               /* ARP requests answered */
+	uint64_t mirror_copies;             /* copies sent */
+	uint64_t mirror_missing;            /* flow mirror index not in table */
+	uint64_t mirror_fail;               /* copies that could not be sent */
+	uint64_t flows_created;             /* flow pairs created */
+	uint64_t flows_reevaluated;         /* stale flows evaluated again */
+};
+
+/* The node: its underlay IPv4 (capture host, tunnel source when a
+ * nexthop gives none) and the vrouter MAC (gateway MAC, ARP answers). */
+struct dp_host {
+	struct in_addr router_id; /* network order */
+	struct macaddr mac;       /* DP_VROUTER_MAC_INIT by default */
+};
+void dp_set_host(struct dp *dp, const struct dp_host *h);
+void dp_get_host(const struct dp *dp, struct dp_host *h);
+
+/*
+ * The transmit callback: send len bytes of frame (borrowed until it
+ * returns) out of vif.  mirror is true for a mirror copy.  Returns 0,
+ * or -1 if the frame could not be queued (counted, not retried).
+ */
+typedef int (*dp_tx_fn)(
+    void *arg, const struct dp_vif *vif, const uint8_t *frame, size_t len,
+    bool mirror);
+void dp_set_tx(struct dp *dp, dp_tx_fn fn, void *arg);
+
+/*
+ * Forwards frame (len bytes, received on vif at now, in the flow
+ * table's time unit) and counts it.  The engine may rewrite frame in
+ * place.  Returns 0 when something was sent or consumed, or -1 with
+ * the reason counted (and in *why if not NULL).
+ */
+int dp_fwd(struct dp *dp, uint32_t vif, uint8_t *frame, size_t len,
+    uint64_t now, enum dp_fwd_drop *why);
+void dp_fwd_get_stats(const struct dp *dp, struct dp_fwd_stats *st);
+
+/*
  * dp_msg.c: the programming protocol, the codec of the messages the
  * agent sends over the unix socket (datapath/README.md has the wire
  * layout).  Integers are big-endian.  Pure: no I/O, no allocation.

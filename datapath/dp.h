@@ -319,7 +319,8 @@ struct dp_flow {
 	uint64_t created;                 /* time of creation */
 	uint64_t last_used;               /* time of the last packet */
 	uint64_t gen;                     /* policy generation evaluated */
-	struct dp_ctr ctr;                /* packets matched */
+	uint32_t vif; /* the VM vif whose policy made it, else DP_VIF_MAX */
+	struct dp_ctr ctr; /* packets matched */
 };
 struct dp_flow_stats {
 	uint32_t count; /* entries, both directions */
@@ -668,9 +669,14 @@ const struct dp_rule *dp_policy_match(
  * the flow's mirrors; each mirror entry applies its sampling and snap
  * length; copies are never mirrored again.
  */
-#define DP_VROUTER_MAC_INIT {{0x00, 0x00, 0x5e, 0x00, 0x01, 0x00}}
-#define DP_FWD_FLOOD_MAX    DP_NH_COMP_MAX /* copies of one flood */
-#define DP_FWD_TTL          64             /* TTL of packets we build */
+#define DP_VROUTER_MAC_INIT                                                    \
+	{                                                                      \
+		{                                                              \
+			0x00, 0x00, 0x5e, 0x00, 0x01, 0x00                     \
+		}                                                              \
+	}
+#define DP_FWD_FLOOD_MAX DP_NH_COMP_MAX /* copies of one flood */
+#define DP_FWD_TTL       64             /* TTL of packets we build */
 
 /* Forwarding drop reasons beyond the decode ones (dp_fwd_drop_name). */
 enum dp_fwd_drop {
@@ -693,16 +699,16 @@ enum dp_fwd_drop {
 const char *dp_fwd_drop_name(enum dp_fwd_drop reason);
 
 struct dp_fwd_stats {
-	uint64_t rx;                        /* frames given to dp_fwd */
-	uint64_t tx;                        /* frames sent, copies included */
-	uint64_t drop[DP_FWD_DROP__MAX];    /* per forwarding reason */
-	uint64_t decode[DP_DROP__MAX];      /* per decode reason */
-	uint64_t arp_replies;               /* ARP requests answered */
-	uint64_t mirror_copies;             /* copies sent */
-	uint64_t mirror_missing;            /* flow mirror index not in table */
-	uint64_t mirror_fail;               /* copies that could not be sent */
-	uint64_t flows_created;             /* flow pairs created */
-	uint64_t flows_reevaluated;         /* stale flows evaluated again */
+	uint64_t rx;                     /* frames given to dp_fwd */
+	uint64_t tx;                     /* frames sent, copies included */
+	uint64_t drop[DP_FWD_DROP__MAX]; /* per forwarding reason */
+	uint64_t decode[DP_DROP__MAX];   /* per decode reason */
+	uint64_t arp_replies;            /* ARP requests answered */
+	uint64_t mirror_copies;          /* copies sent */
+	uint64_t mirror_missing;         /* flow mirror index not in table */
+	uint64_t mirror_fail;            /* copies that could not be sent */
+	uint64_t flows_created;          /* flow pairs created */
+	uint64_t flows_reevaluated;      /* stale flows evaluated again */
 };
 
 /* The node: its underlay IPv4 (capture host, tunnel source when a
@@ -719,9 +725,8 @@ void dp_get_host(const struct dp *dp, struct dp_host *h);
  * returns) out of vif.  mirror is true for a mirror copy.  Returns 0,
  * or -1 if the frame could not be queued (counted, not retried).
  */
-typedef int (*dp_tx_fn)(
-    void *arg, const struct dp_vif *vif, const uint8_t *frame, size_t len,
-    bool mirror);
+typedef int (*dp_tx_fn)(void *arg, const struct dp_vif *vif,
+    const uint8_t *frame, size_t len, bool mirror);
 void dp_set_tx(struct dp *dp, dp_tx_fn fn, void *arg);
 
 /*

@@ -115,14 +115,6 @@ struct dp_io {
 };
 
 static void
-io_fwd(void *arg, uint32_t vif, uint8_t *frame, size_t len)
-{
-	struct dp_io *io = arg;
-
-	(void)dp_fwd(io->dp, vif, frame, len, uv_now(io->loop), NULL);
-}
-
-static void
 io_handle_closed(uv_handle_t *h)
 {
 	struct dp_io *io = h->data;
@@ -809,8 +801,8 @@ dp_io_new(uv_loop_t *loop, struct dp *dp, const struct dp_io_cfg *cfg,
 	io->loop = loop;
 	io->dp = dp;
 	io->cfg = *cfg;
-	io->rx = rx != NULL ? rx : io_fwd;
-	io->rx_arg = rx != NULL ? rx_arg : io;
+	io->rx = rx;
+	io->rx_arg = rx_arg;
 	io->fabric_vif = DP_VIF_MAX;
 	io->frame = xmalloc(DP_IO_FRAME_MAX);
 	for (i = 0; i < DP_IO_SOCK__MAX; i++)

@@ -97,8 +97,11 @@ struct dp_io_cfg {
 	bool no_tap; /* VM vifs get no tap (pcap ports only, no root) */
 };
 
-/* What dp_io does with a received frame: normally dp_fwd (NULL), with
- * now = uv_now(loop), so the flow table's time unit is milliseconds. */
+/*
+ * What dp_io does with a frame received on vif: the binary calls dp_fwd
+ * (tests stub it), so this file does not depend on the engine.  frame is
+ * writable and borrowed until the callback returns.
+ */
 typedef void (*dp_io_rx_cb)(
     void *arg, uint32_t vif, uint8_t *frame, size_t len);
 /* Called once when every pcap-in port has been replayed. */
@@ -110,7 +113,8 @@ struct dp_io;
 /*
  * The I/O layer of dp in loop.  With an underlay address it binds the
  * three fabric sockets at once; NULL and *err = -errno if one fails.
- * Frames received go to dp_fwd (or rx when not NULL, for tests).
+ * Frames received go to rx(rx_arg, ...).  On failure the handles
+ * opened so far close when the loop runs.
  */
 struct dp_io *dp_io_new(uv_loop_t *loop, struct dp *dp,
     const struct dp_io_cfg *cfg, dp_io_rx_cb rx, void *rx_arg, int *err);

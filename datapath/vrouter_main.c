@@ -180,6 +180,16 @@ vr_print_stats(const struct vrouter *vr, FILE *f)
 	fflush(f);
 }
 
+/* A frame received on a port: to the engine, now in milliseconds (the
+ * flow table's time unit here, see --flow-age). */
+static void
+vr_rx(void *arg, uint32_t vif, uint8_t *frame, size_t len)
+{
+	struct vrouter *vr = arg;
+
+	(void)dp_fwd(vr->dp, vif, frame, len, uv_now(vr->loop), NULL);
+}
+
 static void
 vr_io_closed(void *arg)
 {
@@ -378,7 +388,7 @@ vr_start(struct vrouter *vr)
 	}
 	host.router_id = o->io.underlay;
 	dp_set_host(vr->dp, &host);
-	if ((vr->io = dp_io_new(vr->loop, vr->dp, &o->io, NULL, NULL, &rc)) ==
+	if ((vr->io = dp_io_new(vr->loop, vr->dp, &o->io, vr_rx, vr, &rc)) ==
 	    NULL) {
 		log_warnx("fabric sockets on %s: %s",
 		    inet_ntop(AF_INET, &o->io.underlay, abuf, sizeof(abuf)),

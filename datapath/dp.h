@@ -233,6 +233,12 @@ int dp_vxlan_add(struct dp *dp, uint32_t vni, uint32_t vrf, uint32_t nh);
 int dp_vxlan_del(struct dp *dp, uint32_t vni); /* 0 or -ENOENT */
 /* The VNI's nexthop index (and *vrf), or 0. */
 uint32_t dp_vxlan_lookup(const struct dp *dp, uint32_t vni, uint32_t *vrf);
+/* Every label (vrf 0) or VNI entry, in hash order; cb returning nonzero
+ * stops the walk and is returned.  cb must not change the table. */
+typedef int (*dp_label_walk_cb)(
+    uint32_t key, uint32_t vrf, uint32_t nh, void *arg);
+int dp_mpls_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg);
+int dp_vxlan_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg);
 
 /* dp_mirror.c: the mirror table (reference/contrail-protocol.md 5). */
 #define DP_MIRROR_DYNAMIC     0x01u /* to an analyzer VM, routed */

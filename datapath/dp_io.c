@@ -114,10 +114,10 @@ struct dp_io {
 	void *close_arg;         /* its argument */
 };
 
+/* One of io's handles is closed; after the last one, io is freed. */
 static void
-io_handle_closed(uv_handle_t *h)
+io_handle_done(struct dp_io *io)
 {
-	struct dp_io *io = h->data;
 	unsigned i;
 
 	if (--io->nopen > 0 || !io->closing)
@@ -129,6 +129,12 @@ io_handle_closed(uv_handle_t *h)
 	if (io->close_cb != NULL)
 		io->close_cb(io->close_arg);
 	free(io);
+}
+
+static void
+io_handle_closed(uv_handle_t *h)
+{
+	io_handle_done(h->data);
 }
 
 /* A pcap port's vif spec: an index or a name. */
@@ -456,9 +462,8 @@ tap_closed(uv_handle_t *h)
 	struct dp_io_tap *t = h->data;
 	struct dp_io *io = t->io;
 
-	free(t);
-	h->data = io;
-	io_handle_closed(h);
+	free(t); /* h is inside t */
+	io_handle_done(io);
 }
 
 /* Detaches the tap at once (the interface goes away with the fd), and
@@ -829,8 +834,7 @@ udp_closed(uv_handle_t *h)
 {
 	struct dp_io_udp *u = h->data;
 
-	h->data = u->io;
-	io_handle_closed(h);
+	io_handle_done(u->io);
 }
 
 void

@@ -268,7 +268,8 @@ vr_apply(struct vrouter *vr, const struct dp_msg *m, struct dp_msg_reply *r)
 	int rc;
 
 	if (m->type == DP_MSG_VIF && m->op == DP_MSG_DEL &&
-	    (v = dp_vif_lookup(vr->dp, m->u.vif.idx)) != NULL)
+	    (v = dp_vif_lookup(vr->dp, m->u.vif.idx)) != NULL &&
+	    v->refcnt == 0) /* the delete will succeed */
 		dp_io_vif_deleting(vr->io, v);
 	if ((rc = dp_msg_apply_at(vr->dp, m, uv_now(vr->loop), r)) != 0)
 		return rc;

@@ -18,6 +18,7 @@ Suite *dp_jhdr_suite(void);
 Suite *dp_pcap_suite(void);
 Suite *dp_msg_suite(void);
 Suite *dp_io_suite(void);
+Suite *dp_fwd_suite(void);
 
 /*
  * An assertion for loops and helpers: unlike ck_assert it tells Check

@@ -10,6 +10,7 @@
 #include "datapath/dp_srv.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,6 +68,7 @@ struct dp_srv {
 static void dp_srv_conn_close(struct dp_srv_conn *c);
 static void dp_srv_dump_step(struct dp_srv_conn *c);
 static void dp_srv_process(struct dp_srv_conn *c);
+static void dp_srv_read_start(struct dp_srv_conn *c);
 
 /* Frees s once the listener and every connection are closed. */
 static void
@@ -693,7 +695,7 @@ dp_srv_dump_step(struct dp_srv_conn *c)
 		/* requests that came during the dump, then read again */
 		dp_srv_process(c);
 		if (!c->closing && !c->dumping)
-			uv_read_start((uv_stream_t *)&c->pipe, NULL, NULL);
+			dp_srv_read_start(c);
 	}
 }
 
@@ -712,7 +714,11 @@ dp_srv_do_dump(struct dp_srv_conn *c, const struct dp_msg *m)
 		dp_srv_dump_step(c);
 }
 
-/* One whole message of len bytes in c->rbuf. */
+/*
+ * The whole message of len bytes at the head of c->rbuf: decoded (into
+ * the server's scratch, which copies what it needs), consumed, then
+ * acted on, since a DUMP that ends at once processes what follows.
+ */
 static void
 dp_srv_handle(struct dp_srv_conn *c, size_t len)
 {
@@ -721,7 +727,10 @@ dp_srv_handle(struct dp_srv_conn *c, size_t len)
 	struct dp_msg_err err;
 	int rc;
 
-	if ((rc = dp_msg_decode(c->rbuf, len, m, &err)) != 0) {
+	rc = dp_msg_decode(c->rbuf, len, m, &err);
+	memmove(c->rbuf, c->rbuf + len, c->rlen - len);
+	c->rlen -= len;
+	if (rc != 0) {
 		dp_srv_reply_err(c, m->seq, rc, "refused", &err);
 		return;
 	}
@@ -758,8 +767,6 @@ dp_srv_process(struct dp_srv_conn *c)
 		if (c->rlen < total)
 			return;
 		dp_srv_handle(c, total);
-		memmove(c->rbuf, c->rbuf + total, c->rlen - total);
-		c->rlen -= total;
 	}
 }
 
@@ -786,6 +793,14 @@ dp_srv_read_cb(uv_stream_t *st, ssize_t n, const uv_buf_t *b)
 	}
 	c->rlen += (size_t)n;
 	dp_srv_process(c);
+}
+
+static void
+dp_srv_read_start(struct dp_srv_conn *c)
+{
+	if (uv_read_start(
+		(uv_stream_t *)&c->pipe, dp_srv_alloc_cb, dp_srv_read_cb) != 0)
+		dp_srv_conn_close(c);
 }
 
 static void
@@ -845,6 +860,8 @@ dp_srv_new(uv_loop_t *loop, struct dp *dp, const char *path,
 	s->arg = arg;
 	s->path = xstrdup(path);
 	s->stall_ms = DP_SRV_STALL_MS;
+	/* a client gone before its reply must cost EPIPE, not the process */
+	signal(SIGPIPE, SIG_IGN);
 	uv_pipe_init(loop, &s->listener, 0);
 	s->listener.data = s;
 	s->listening = true;

@@ -52,9 +52,9 @@ pair() {
 	ok "$2/$3: VM behind A" vm_add "$na" "$ta" $ma 10.1.0.3/24
 	ok "$2/$3: VM behind B" vm_add "$nb" "$tb" $mb 10.1.0.4/24
 	ok "$2/$3: A's VM pings B's" \
-		ip netns exec "$na" ping -c 3 -i 0.2 -W 1 10.1.0.4
+		ip netns exec "$na" ping -q -c 3 -i 0.2 -W 1 10.1.0.4
 	ok "$2/$3: B's VM pings A's" \
-		ip netns exec "$nb" ping -c 3 -i 0.2 -W 1 10.1.0.3
+		ip netns exec "$nb" ping -q -c 3 -i 0.2 -W 1 10.1.0.3
 	pa=$(cat "$tmp/a$1.pid") pb=$(cat "$tmp/b$1.pid")
 	kill -USR1 "$pa" "$pb"
 	case $2 in mplsoudp) pta=6635 ;; *) pta=4789 ;; esac

@@ -3,7 +3,8 @@
  * received datagram (bytes by hand, decoded back by dp_pkt_decode), the
  * transmit frame reader on cut and odd frames, the fabric UDP sockets of
  * two dp_io on 127.0.4.1 and 127.0.4.2 exchanging MPLSoUDP, VXLAN and
- * other datagrams through a private loop (more than one batch), frames
+ * other datagrams through a private loop (more than one batch), the
+ * datagrams dropped on receive (too long, no fabric vif yet), frames
  * without a port, and pcap ports (replay, record, record times).
  */
 #include "tests/datapath/suites.h"
@@ -439,6 +440,47 @@ START_TEST(io_udp_batches)
 }
 END_TEST
 
+/* Dropped on receive: a datagram above DP_IO_DGRAM_MAX (cut by the
+ * kernel), and anything before a fabric vif exists. */
+START_TEST(io_udp_drops)
+{
+	struct dp *db = dt_dp_new(16);
+	struct dp_io *b = io_new(db, IO_B, false);
+	static uint8_t big[DP_IO_DGRAM_MAX + 1];
+	struct sockaddr_in to;
+	unsigned i;
+	int s;
+
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(s, 0);
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = inet_addr(IO_B);
+	to.sin_port = htons(DP_PORT_MPLSOUDP);
+	ck_assert_int_eq(
+	    sendto(s, big, 8, 0, (struct sockaddr *)&to, sizeof(to)), 8);
+	for (i = 0; i < IO_WAIT && io_ctr(b, "udp " IO_B ":6635").rx_drops < 1;
+	     i++) {
+		uv_run(&io_loop, UV_RUN_NOWAIT);
+		usleep(1000);
+	}
+	ck_assert_uint_eq(io_ctr(b, "udp " IO_B ":6635").rx_drops, 1);
+	ck_assert_int_eq(dp_io_vif_added(b, dp_vif_lookup(db, 0)), 0);
+	ck_assert_int_eq(
+	    sendto(s, big, sizeof(big), 0, (struct sockaddr *)&to, sizeof(to)),
+	    (ssize_t)sizeof(big));
+	ck_assert_int_eq(
+	    sendto(s, big, 8, 0, (struct sockaddr *)&to, sizeof(to)), 8);
+	io_wait_rx(1);
+	ck_assert_uint_eq(io_rx_len[0], DP_UDP4_OVERHEAD + 8);
+	ck_assert_uint_eq(io_ctr(b, "udp " IO_B ":6635").rx_drops, 2);
+	ck_assert_uint_eq(io_ctr(b, "udp " IO_B ":6635").rx_frames, 3);
+	close(s);
+	io_close_both(b, NULL);
+	dp_free(db);
+}
+END_TEST
+
 /* Frames that cannot go anywhere are refused and counted. */
 START_TEST(io_no_port)
 {
@@ -613,6 +655,7 @@ dp_io_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, io_udp_ports);
 	tcase_add_test(tc, io_udp_batches);
+	tcase_add_test(tc, io_udp_drops);
 	tcase_add_test(tc, io_no_port);
 	tcase_add_test(tc, io_pcap_ports);
 	tcase_add_test(tc, io_pcap_no_vif);

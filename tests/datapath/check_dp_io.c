@@ -330,6 +330,20 @@ io_close_both(struct dp_io *a, struct dp_io *b)
 	uv_run(&io_loop, UV_RUN_DEFAULT);
 }
 
+/* A plain UDP socket, and addr:port in *sin. */
+static int
+io_sock(const char *addr, uint16_t port, struct sockaddr_in *sin)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	ck_assert_int_ge(s, 0);
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = inet_addr(addr);
+	sin->sin_port = htons(port);
+	return s;
+}
+
 /* Frame i the stub got: A -> B, port to port, IPv4 checksum good. */
 static void
 io_check_rx(unsigned i, uint16_t port, const struct dp_vif *v)
@@ -363,11 +377,7 @@ START_TEST(io_udp_ports)
 	int s;
 
 	/* a plain socket on B for the "other" port */
-	s = socket(AF_INET, SOCK_DGRAM, 0);
-	ck_assert_int_ge(s, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = inet_addr(IO_B);
+	s = io_sock(IO_B, 0, &sin);
 	ck_assert_int_eq(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sin, &slen), 0);
 
@@ -451,12 +461,7 @@ START_TEST(io_udp_drops)
 	unsigned i;
 	int s;
 
-	s = socket(AF_INET, SOCK_DGRAM, 0);
-	ck_assert_int_ge(s, 0);
-	memset(&to, 0, sizeof(to));
-	to.sin_family = AF_INET;
-	to.sin_addr.s_addr = inet_addr(IO_B);
-	to.sin_port = htons(DP_PORT_MPLSOUDP);
+	s = io_sock(IO_B, DP_PORT_MPLSOUDP, &to);
 	ck_assert_int_eq(
 	    sendto(s, big, 8, 0, (struct sockaddr *)&to, sizeof(to)), 8);
 	for (i = 0; i < IO_WAIT && io_ctr(b, "udp " IO_B ":6635").rx_drops < 1;

@@ -13,12 +13,18 @@
 
 /* One ADD of each type, all with sequence 7. */
 static void
-msg_vif(struct dp_msg *m)
+msg_init(struct dp_msg *m, enum dp_msg_type type)
 {
 	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_VIF;
+	m->type = type;
 	m->op = DP_MSG_ADD;
 	m->seq = 7;
+}
+
+static void
+msg_vif(struct dp_msg *m)
+{
+	msg_init(m, DP_MSG_VIF);
 	m->u.vif.idx = 5;
 	m->u.vif.kind = DP_VIF_VM;
 	m->u.vif.name = "tap5";
@@ -31,10 +37,7 @@ msg_vif(struct dp_msg *m)
 static void
 msg_nh(struct dp_msg *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_NH;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_NH);
 	m->u.nh.idx = 4;
 	m->u.nh.type = DP_NH_TUNNEL;
 	m->u.nh.tun = DP_TUN_MPLSOUDP;
@@ -46,10 +49,7 @@ msg_nh(struct dp_msg *m)
 static void
 msg_route(struct dp_msg *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_ROUTE;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_ROUTE);
 	m->u.rt.vrf = 1;
 	m->u.rt.p = dt_prefix("10.1.0.0/16");
 	m->u.rt.nh = 2;
@@ -58,10 +58,7 @@ msg_route(struct dp_msg *m)
 static void
 msg_bridge(struct dp_msg *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_BRIDGE;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_BRIDGE);
 	m->u.br.vrf = 1;
 	m->u.br.mac.b[0] = 0x02;
 	m->u.br.mac.b[5] = 0x09;
@@ -72,10 +69,7 @@ msg_bridge(struct dp_msg *m)
 static void
 msg_mpls(struct dp_msg *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_MPLS;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_MPLS);
 	m->u.mpls.label = 100;
 	m->u.mpls.nh = 2;
 }
@@ -83,10 +77,7 @@ msg_mpls(struct dp_msg *m)
 static void
 msg_vxlan(struct dp_msg *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_VXLAN;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_VXLAN);
 	m->u.vxlan.vni = 5000;
 	m->u.vxlan.vrf = 1;
 	m->u.vxlan.nh = 2;
@@ -95,10 +86,7 @@ msg_vxlan(struct dp_msg *m)
 static void
 msg_mirror(struct dp_msg *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_MIRROR;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_MIRROR);
 	m->u.mirror.idx = 3;
 	m->u.mirror.nh = 1;
 	m->u.mirror.flags = DP_MIRROR_DYNAMIC | DP_MIRROR_JUNIPER_HDR;
@@ -112,10 +100,7 @@ msg_policy(struct dp_msg *m)
 {
 	struct dp_rule *r = &m->rules[0];
 
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_POLICY;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_POLICY);
 	m->u.policy.vif = 5;
 	m->u.policy.n = 1;
 	r->af = AF_INET;
@@ -135,10 +120,7 @@ msg_flow(struct dp_msg *m)
 {
 	struct dp_flow_key *k = &m->u.flow.key;
 
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_FLOW;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_FLOW);
 	k->vrf = 1;
 	k->af = AF_INET;
 	k->proto = 6;
@@ -154,10 +136,7 @@ msg_flow(struct dp_msg *m)
 static void
 msg_vrf(struct dp_msg *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->type = DP_MSG_VRF;
-	m->op = DP_MSG_ADD;
-	m->seq = 7;
+	msg_init(m, DP_MSG_VRF);
 	m->u.vrf.vrf = 2;
 	m->u.vrf.flags = DP_VRF_MIRROR_DEST;
 }

@@ -1,10 +1,9 @@
 #!/bin/sh
 # netns-ping.sh - one mirador-vrouter, two "VMs": network namespaces each
 # holding one of its taps (10.1.0.3 and 10.1.0.4 in VRF 1, gateway
-# 10.1.0.1).  Everything is programmed through the socket (miradorctl
-# dp apply when it has it, else tests/datapath/dp-apply): the vifs
-# (kind vm) make the taps, which are moved into the namespaces; then
-# nexthops, routes and bridge entries.  The VMs ping each other (ARP
+# 10.1.0.1).  Everything is programmed through the socket with
+# `miradorctl dp apply`: the vifs (kind vm) make the taps, which are
+# moved into the namespaces; then nexthops, routes and bridge entries.  The VMs ping each other (ARP
 # answered by the vrouter, routed by the inet table, ENCAP nexthops);
 # SIGUSR1 prints counters; deleting a vif removes its tap; a vif on a
 # device that is no tap is refused and undone; SIGTERM exits 0 with
@@ -51,19 +50,14 @@ link_gone() {
 	done
 	return 1
 }
-# apply FILE: through the socket (and so dp_srv's vif hooks), with
-# miradorctl when it has `dp apply`, else the test helper dp-apply.
+# apply FILE: through the socket (and so dp_srv's vif hooks).
 ctl="$top_builddir/control-node/miradorctl"
-apply() {
-	if "$ctl" --help 2>&1 | grep -q "dp apply"; then
-		"$ctl" dp apply "$1" --socket "$tmp/vr.sock"
-	else
-		"$top_builddir/tests/datapath/dp-apply" "$tmp/vr.sock" "$1"
-	fi
-}
+apply() { "$ctl" --dp-socket "$tmp/vr.sock" dp apply "$1"; }
 
 ok "mirador-vrouter starts" vr_start vr --socket "$tmp/vr.sock" --flow-age 60
 ok "vif add over the socket" apply "$tmp/vifs"
+ok "miradorctl vif --list names the taps" sh -c \
+	"'$ctl' --dp-socket '$tmp/vr.sock' vif --list | grep -q $t2"
 ok "the taps exist" sh -c "ip link show $t1 >/dev/null && ip link show $t2 >/dev/null"
 ok "VM 1 in its namespace" vm_add "$ns1" "$t1" "$m1" 10.1.0.3/24
 ok "VM 2 in its namespace" vm_add "$ns2" "$t2" "$m2" 10.1.0.4/24

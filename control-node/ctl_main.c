@@ -4,13 +4,16 @@
  * them) or JSON; create, replace and delete config objects from files;
  * and the Cloudpods-style tap-service / tap-flow commands.  A small
  * blocking HTTP/1.1 client: one request per connection, bounded in time
- * and size.  Exit status: 0 done, 1 the server refused (its reason on
- * stderr), 2 usage, 3 no answer.
+ * and size.  The vRouter-style commands (vif, nh, rt, mirror, flow, vrf,
+ * dp apply) speak the datapath's programming socket (dp_client.c).
+ * Exit status: 0 done, 1 the server refused (its reason on stderr),
+ * 2 usage, 3 no answer.
  */
 #include "common/common.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
@@ -19,7 +22,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "datapath/dp_srv.h"
+
 #define CTL_DEFAULT_SERVER "127.0.0.1:8083"
+#define CTL_DEFAULT_DP     "/run/mirador/vrouter.sock"
+#define CTL_DP_ENV         "MIRADOR_DP_SOCKET"
 #define CTL_TIMEOUT_MS     10000      /* connect, send, whole answer */
 #define CTL_MAX_ANSWER     (64 << 20) /* bytes */
 #define CTL_MAX_FILE       (16 << 20) /* bytes of a file to send */
@@ -31,6 +38,7 @@
 struct ctl {
 	struct sockaddr_storage server;
 	const char *server_text;
+	const char *dp_socket; /* the datapath's programming socket */
 	bool json;
 };
 
@@ -331,8 +339,15 @@ usage(FILE *f)
 	    "  xmpp [AGENT]                XMPP agents: sessions, TLS, "
 	    "counters\n"
 	    "  xmpp-agent [AGENT]          their subscriptions "
-	    "(instance-ids) and config\n",
-	    CTL_DEFAULT_SERVER);
+	    "(instance-ids) and config\n"
+	    "datapath (--dp-socket PATH, default $%s or %s):\n"
+	    "  vif --list | vif --get N    interfaces\n"
+	    "  nh --list | nh --get N      nexthops\n"
+	    "  rt --dump VRF [--family inet|inet6]\n"
+	    "  mirror --dump | flow -l | vrf --dump\n"
+	    "  dp apply FILE|-             one request per line "
+	    "(datapath/README.md)\n",
+	    CTL_DEFAULT_SERVER, CTL_DP_ENV, CTL_DEFAULT_DP);
 }
 
 /* Escapes s for XML text. */
@@ -609,20 +624,423 @@ tap_action(const struct ctl *c, const char *cmd, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/*
+ * The datapath commands.  Each opens the programming socket, sends one
+ * request per command (or per line for dp apply) and prints the
+ * entries as they come, in the layout of the vRouter tools.
+ */
+static struct dp_client *
+dp_open(const struct ctl *c)
+{
+	struct dp_client *dc;
+	int err = 0;
+
+	if ((dc = dp_client_new(c->dp_socket, CTL_TIMEOUT_MS, &err)) == NULL)
+		fprintf(stderr, "miradorctl: %s: %s\n", c->dp_socket,
+		    strerror(-err));
+	return dc;
+}
+
+static const char *
+dp_ctr_line(const struct dp_ctr *ctr, char *buf, size_t len)
+{
+	snprintf(buf, len, "packets:%llu  bytes:%llu",
+	    (unsigned long long)ctr->pkts, (unsigned long long)ctr->bytes);
+	return buf;
+}
+
+static int
+dp_print_vif(const struct dp_msg_entry *e, void *arg)
+{
+	static const char *const kinds[] = {
+	    "?", "Virtual", "Physical", "Agent"};
+	const struct dp_vif_cfg *v = &e->msg.u.vif;
+	char mac[MACADDR_STRLEN], ctr[96];
+
+	(void)arg;
+	printf("vif0/%-6u OS: %s\n", v->idx, v->name);
+	printf("            Type:%s HWaddr:%s\n",
+	    kinds[v->kind <= DP_VIF_AGENT ? v->kind : 0],
+	    macaddr_print(&v->mac, mac, sizeof(mac)));
+	printf("            Vrf:%u Flags:%s%s%s Ref:%u", v->vrf,
+	    v->flags & DP_VIF_MIRROR_RX ? "Mr" : "",
+	    v->flags & DP_VIF_MIRROR_TX ? "Mt" : "", v->flags == 0 ? "-" : "",
+	    e->st.refcnt);
+	if (v->flags != 0)
+		printf(" Mirror index %u", v->mirror);
+	printf(" Mtu:%u\n", v->mtu);
+	printf("            RX %s errors:0\n",
+	    dp_ctr_line(&e->st.ctr, ctr, sizeof(ctr)));
+	printf("            TX %s errors:0\n",
+	    dp_ctr_line(&e->st.tx, ctr, sizeof(ctr)));
+	printf(
+	    "            Drops:%llu\n\n", (unsigned long long)e->st.drop.pkts);
+	return 0;
+}
+
+static int
+dp_print_nh(const struct dp_msg_entry *e, void *arg)
+{
+	static const char *const types[] = {"?", "Drop", "Receive", "Encap",
+	    "Tunnel", "Mirror-UDP", "Composite"};
+	const struct dp_nh *nh = &e->msg.u.nh;
+	char a[IPADDR_STRLEN], b[IPADDR_STRLEN], m1[MACADDR_STRLEN],
+	    m2[MACADDR_STRLEN], ctr[96];
+	uint32_t i;
+
+	(void)arg;
+	printf("Id:%-10u Type:%-12s Ref_cnt:%-8u Vrf:%u\n", nh->idx,
+	    types[nh->type <= DP_NH_COMPOSITE ? nh->type : 0], e->st.refcnt,
+	    nh->vrf);
+	switch (nh->type) {
+	case DP_NH_ENCAP:
+		printf("              Oif:%u Dmac:%s Smac:%s\n", nh->vif,
+		    macaddr_print(&nh->dmac, m1, sizeof(m1)),
+		    macaddr_print(&nh->smac, m2, sizeof(m2)));
+		break;
+	case DP_NH_TUNNEL:
+		printf("              Flags:Valid, %s, Oif:%u\n",
+		    nh->tun == DP_TUN_VXLAN ? "Vxlan" : "MPLSoUDP", nh->vif);
+		printf("              Sip:%s Dip:%s %s:%u\n",
+		    inet_ntop(AF_INET, &nh->sip, a, sizeof(a)),
+		    inet_ntop(AF_INET, &nh->dip, b, sizeof(b)),
+		    nh->tun == DP_TUN_VXLAN ? "Vni" : "Label", nh->label);
+		break;
+	case DP_NH_MIRROR_UDP:
+		printf("              Flags:Valid, Udp, Oif:%u\n", nh->vif);
+		printf("              Sip:%s Dip:%s Dport:%u\n",
+		    inet_ntop(AF_INET, &nh->sip, a, sizeof(a)),
+		    ipaddr_print(&nh->an_ip, b, sizeof(b)), nh->an_port);
+		break;
+	case DP_NH_COMPOSITE:
+		printf("              Flags:Valid, %s\n              Sub NH:",
+		    nh->ecmp ? "Ecmp" : "L2 flood");
+		for (i = 0; i < nh->ncomp; i++)
+			printf(" %u", nh->comp[i]);
+		printf("\n");
+		break;
+	default:
+		break;
+	}
+	printf(
+	    "              %s\n\n", dp_ctr_line(&e->st.ctr, ctr, sizeof(ctr)));
+	return 0;
+}
+
+static int
+dp_print_rt(const struct dp_msg_entry *e, void *arg)
+{
+	char p[PREFIX_STRLEN];
+
+	(void)arg;
+	printf("%-43s %u\n", prefix_print(&e->msg.u.rt.p, p, sizeof(p)),
+	    e->msg.u.rt.nh);
+	return 0;
+}
+
+static int
+dp_print_mirror(const struct dp_msg_entry *e, void *arg)
+{
+	const struct dp_mirror_cfg *m = &e->msg.u.mirror;
+	char flags[8];
+
+	(void)arg;
+	snprintf(flags, sizeof(flags), "%s%s%s",
+	    m->flags & DP_MIRROR_DYNAMIC ? "D" : "",
+	    m->flags & DP_MIRROR_STATIC ? "S" : "",
+	    m->flags & DP_MIRROR_JUNIPER_HDR ? "J" : "");
+	printf("%5u %10u %7s %10u %8u %10llu  %s\n", m->idx, m->nh, flags,
+	    m->vni, e->st.refcnt, (unsigned long long)e->st.ctr.pkts,
+	    m->analyzer);
+	return 0;
+}
+
+/* "addr:port" of one side of a flow key. */
+static const char *
+dp_flow_side(const struct dp_flow_key *k, const uint8_t *a, uint16_t port,
+    char *buf, size_t len)
+{
+	char ip[IPADDR_STRLEN];
+
+	inet_ntop(k->af, a, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, port);
+	return buf;
+}
+
+static int
+dp_print_flow(const struct dp_msg_entry *e, void *arg)
+{
+	const struct dp_msg_flow *f = &e->msg.u.flow;
+	char src[IPADDR_STRLEN + 8], dst[IPADDR_STRLEN + 8], mir[24];
+	unsigned *n = arg;
+
+	if (f->cfg.mirror[0] == DP_MIRROR_NONE)
+		snprintf(mir, sizeof(mir), "-");
+	else if (f->cfg.mirror[1] == DP_MIRROR_NONE)
+		snprintf(mir, sizeof(mir), "%u", f->cfg.mirror[0]);
+	else
+		snprintf(mir, sizeof(mir), "%u,%u", f->cfg.mirror[0],
+		    f->cfg.mirror[1]);
+	printf("%-28s %-28s %5u %5u %3s %3s %7s %9llu %11llu  %s -> %s\n",
+	    dp_flow_side(&f->key, f->key.sip, f->key.sport, src, sizeof(src)),
+	    dp_flow_side(&f->key, f->key.dip, f->key.dport, dst, sizeof(dst)),
+	    f->key.proto, f->key.vrf, f->cfg.action == DP_FLOW_DENY ? "D" : "F",
+	    e->st.reverse ? "R" : "F", mir, (unsigned long long)e->st.ctr.pkts,
+	    (unsigned long long)e->st.ctr.bytes,
+	    f->cfg.src_vn[0] != '\0' ? f->cfg.src_vn : "-",
+	    f->cfg.dst_vn[0] != '\0' ? f->cfg.dst_vn : "-");
+	(*n)++;
+	return 0;
+}
+
+static int
+dp_print_vrf(const struct dp_msg_entry *e, void *arg)
+{
+	(void)arg;
+	printf("%5u  %s\n", e->msg.u.vrf.vrf,
+	    e->msg.u.vrf.flags & DP_VRF_MIRROR_DEST ? "mirror-dest" : "-");
+	return 0;
+}
+
+/* Sends m and prints its entries with cb; an exit status. */
+static int
+dp_query(
+    const struct ctl *c, struct dp_msg *m, dp_client_entry_cb cb, void *arg)
+{
+	struct dp_client *dc = dp_open(c);
+	struct dp_msg_reply r;
+	int rc;
+
+	if (dc == NULL)
+		return EXIT_NOANSWER;
+	rc = dp_client_request(dc, m, cb, arg, &r);
+	dp_client_free(dc);
+	if (rc != 0) {
+		fprintf(stderr, "miradorctl: %s: %s\n", c->dp_socket,
+		    strerror(-rc));
+		return EXIT_NOANSWER;
+	}
+	if (r.status != 0) {
+		fprintf(stderr, "miradorctl: %s\n", r.text);
+		return EXIT_REFUSED;
+	}
+	return EXIT_SUCCESS;
+}
+
+/* A number argument below max; false (and a message) if not one. */
+static bool
+dp_arg_u32(const char *s, uint32_t max, uint32_t *v)
+{
+	unsigned long x;
+	char *end;
+
+	errno = 0;
+	x = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || x >= max) {
+		fprintf(stderr, "miradorctl: '%s' is not a number below %u\n",
+		    s, max);
+		return false;
+	}
+	*v = (uint32_t)x;
+	return true;
+}
+
+/* vif, nh: --list or --get N. */
+static int
+dp_cmd_table(const struct ctl *c, enum dp_msg_type type, int argc, char **argv)
+{
+	static struct dp_msg m;
+	dp_client_entry_cb cb = type == DP_MSG_VIF ? dp_print_vif : dp_print_nh;
+	uint32_t max = type == DP_MSG_VIF ? DP_VIF_MAX : DP_NH_MAX;
+	uint32_t idx = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	if (argc == 2 &&
+	    (strcmp(argv[1], "--list") == 0 || strcmp(argv[1], "-l") == 0))
+		m.op = DP_MSG_DUMP;
+	else if (argc == 3 && strcmp(argv[1], "--get") == 0) {
+		if (!dp_arg_u32(argv[2], max, &idx))
+			return EXIT_USAGE;
+		m.op = DP_MSG_GET;
+	} else {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (type == DP_MSG_VIF) {
+		m.u.vif.idx = idx;
+		if (m.op == DP_MSG_DUMP)
+			printf(
+			    "Vrouter Interface Table\n\nFlags: Mr=Mirror rx, "
+			    "Mt=Mirror tx\n\n");
+	} else
+		m.u.nh.idx = idx;
+	return dp_query(c, &m, cb, NULL);
+}
+
+/* rt --dump VRF [--family inet|inet6] */
+static int
+dp_cmd_rt(const struct ctl *c, int argc, char **argv)
+{
+	static struct dp_msg m;
+	uint32_t vrf;
+
+	memset(&m, 0, sizeof(m));
+	if ((argc != 3 && argc != 5) || strcmp(argv[1], "--dump") != 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!dp_arg_u32(argv[2], DP_VRF_MAX, &vrf))
+		return EXIT_USAGE;
+	if (argc == 5) {
+		if (strcmp(argv[3], "--family") != 0 ||
+		    (strcmp(argv[4], "inet") != 0 &&
+			strcmp(argv[4], "inet6") != 0)) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		m.u.rt.p.addr.af =
+		    strcmp(argv[4], "inet") == 0 ? AF_INET : AF_INET6;
+	}
+	m.type = DP_MSG_ROUTE;
+	m.op = DP_MSG_DUMP;
+	m.u.rt.vrf = vrf;
+	printf("Vrouter routing table 0/%u/unicast\n", vrf);
+	printf("%-43s %s\n", "Destination", "Nexthop");
+	return dp_query(c, &m, dp_print_rt, NULL);
+}
+
+/* mirror --dump, flow -l, vrf --dump */
+static int
+dp_cmd_dump(const struct ctl *c, enum dp_msg_type type)
+{
+	static struct dp_msg m;
+	unsigned n = 0;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.op = DP_MSG_DUMP;
+	switch (type) {
+	case DP_MSG_MIRROR:
+		printf("Mirror Table\n\nFlags:D=Dynamic Mirroring, S=Static "
+		       "(VXLAN), J=Juniper header\n");
+		printf("%5s %10s %7s %10s %8s %10s  %s\n", "Index", "NextHop",
+		    "Flags", "VNI", "Ref", "Copies", "Analyzer");
+		printf("------------------------------------------------------"
+		       "--------------\n");
+		return dp_query(c, &m, dp_print_mirror, NULL);
+	case DP_MSG_FLOW:
+		printf("Flow table\n\nAction:F=Forward, D=Deny  "
+		       "Dir:F=Forward, R=Reverse\n\n");
+		printf("%-28s %-28s %5s %5s %3s %3s %7s %9s %11s  %s\n",
+		    "Source:Port", "Destination:Port", "Proto", "Vrf", "Act",
+		    "Dir", "Mirrors", "Packets", "Bytes", "SrcVN -> DstVN");
+		rc = dp_query(c, &m, dp_print_flow, &n);
+		if (rc == EXIT_SUCCESS)
+			printf("\n%u entries\n", n);
+		return rc;
+	default:
+		printf("%5s  %s\n", "Vrf", "Flags");
+		return dp_query(c, &m, dp_print_vrf, NULL);
+	}
+}
+
+/*
+ * dp apply FILE|-: one request per line, stopping at the first that
+ * does not parse or is refused (exit 1, with its line number).
+ */
+static int
+dp_cmd_apply(const struct ctl *c, const char *path)
+{
+	static struct dp_msg m;
+	char err[DP_TEXT_ERR_MAX], *text, *line, *next;
+	struct dp_client *dc;
+	struct dp_msg_reply r;
+	unsigned lineno = 0;
+	size_t len;
+	int rc, status = EXIT_SUCCESS;
+
+	if ((text = read_file(path, &len)) == NULL) {
+		fprintf(stderr, "miradorctl: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if ((dc = dp_open(c)) == NULL) {
+		free(text);
+		return EXIT_NOANSWER;
+	}
+	for (line = text; line != NULL && status == EXIT_SUCCESS; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((rc = dp_text_parse(line, &m, err, sizeof(err))) == 1)
+			continue;
+		if (rc != 0) {
+			fprintf(stderr, "miradorctl: %s:%u: %s\n", path, lineno,
+			    err);
+			status = EXIT_REFUSED;
+		} else if ((rc = dp_client_request(dc, &m, NULL, NULL, &r)) !=
+		    0) {
+			fprintf(stderr, "miradorctl: %s:%u: %s: %s\n", path,
+			    lineno, c->dp_socket, strerror(-rc));
+			status = EXIT_NOANSWER;
+		} else if (r.status != 0) {
+			fprintf(stderr, "miradorctl: %s:%u: refused: %s\n",
+			    path, lineno, r.text);
+			status = EXIT_REFUSED;
+		} else
+			printf("%u: %s %s: ok\n", lineno,
+			    dp_msg_type_name(m.type),
+			    m.op == DP_MSG_ADD ? "add" : "del");
+	}
+	dp_client_free(dc);
+	free(text);
+	return status;
+}
+
+/* The datapath commands; -1 if cmd is none of them. */
+static int
+dp_cmd(const struct ctl *c, const char *cmd, int argc, char **argv)
+{
+	if (strcmp(cmd, "vif") == 0)
+		return dp_cmd_table(c, DP_MSG_VIF, argc, argv);
+	if (strcmp(cmd, "nh") == 0)
+		return dp_cmd_table(c, DP_MSG_NH, argc, argv);
+	if (strcmp(cmd, "rt") == 0)
+		return dp_cmd_rt(c, argc, argv);
+	if (strcmp(cmd, "mirror") == 0 && argc == 2 &&
+	    strcmp(argv[1], "--dump") == 0)
+		return dp_cmd_dump(c, DP_MSG_MIRROR);
+	if (strcmp(cmd, "flow") == 0 && argc == 2 &&
+	    (strcmp(argv[1], "-l") == 0 || strcmp(argv[1], "--list") == 0))
+		return dp_cmd_dump(c, DP_MSG_FLOW);
+	if (strcmp(cmd, "vrf") == 0 && argc == 2 &&
+	    strcmp(argv[1], "--dump") == 0)
+		return dp_cmd_dump(c, DP_MSG_VRF);
+	if (strcmp(cmd, "dp") == 0 && argc == 3 &&
+	    strcmp(argv[1], "apply") == 0)
+		return dp_cmd_apply(c, argv[2]);
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 	    {"server", required_argument, NULL, 's'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"dp-socket", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'H'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct ctl c = {.server_text = CTL_DEFAULT_SERVER};
 	const char *cmd;
-	int ch;
+	int ch, rc;
 
+	c.dp_socket = getenv(CTL_DP_ENV) != NULL && *getenv(CTL_DP_ENV) != 0
+	    ? getenv(CTL_DP_ENV)
+	    : CTL_DEFAULT_DP;
 	while ((ch = getopt_long(argc, argv, "+s:jHV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -630,6 +1048,9 @@ main(int argc, char *argv[])
 			break;
 		case 'j':
 			c.json = true;
+			break;
+		case 'D':
+			c.dp_socket = optarg;
 			break;
 		case 'H':
 			usage(stdout);
@@ -654,6 +1075,8 @@ main(int argc, char *argv[])
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
+	if ((rc = dp_cmd(&c, cmd, argc, argv)) != -1)
+		return rc;
 	if (strcmp(cmd, "status") == 0 && argc == 1)
 		return run(&c, "GET", "/status", NULL, 0);
 	if (strcmp(cmd, "instances") == 0 && argc <= 2)

@@ -233,6 +233,12 @@ int dp_vxlan_add(struct dp *dp, uint32_t vni, uint32_t vrf, uint32_t nh);
 int dp_vxlan_del(struct dp *dp, uint32_t vni); /* 0 or -ENOENT */
 /* The VNI's nexthop index (and *vrf), or 0. */
 uint32_t dp_vxlan_lookup(const struct dp *dp, uint32_t vni, uint32_t *vrf);
+/* Every label (vrf 0) or VNI entry, in hash order; cb returning nonzero
+ * stops the walk and is returned.  cb must not change the table. */
+typedef int (*dp_label_walk_cb)(
+    uint32_t key, uint32_t vrf, uint32_t nh, void *arg);
+int dp_mpls_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg);
+int dp_vxlan_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg);
 
 /* dp_mirror.c: the mirror table (reference/contrail-protocol.md 5). */
 #define DP_MIRROR_DYNAMIC     0x01u /* to an analyzer VM, routed */
@@ -765,9 +771,10 @@ void dp_fwd_get_stats(const struct dp *dp, struct dp_fwd_stats *st);
 #define DP_MSG_MAGIC   0x4d44u /* "MD" */
 #define DP_MSG_VERSION 1       /* the only version decoded */
 #define DP_MSG_HLEN    12      /* fixed header bytes */
-#define DP_MSG_MAX     4096    /* largest body in bytes */
+#define DP_MSG_MAX     65535   /* largest body (the 16-bit length) */
 #define DP_MSG_STR_MAX 255     /* bytes of a length-prefixed string */
 #define DP_MSG_ERR_MAX 128     /* bytes of a reply's text, NUL included */
+#define DP_MSG_F_ENTRY 0x01u   /* header flag: an entry of a GET/DUMP */
 
 enum dp_msg_type {
 	DP_MSG_VIF = 1, /* struct dp_vif_cfg */
@@ -778,16 +785,20 @@ enum dp_msg_type {
 	DP_MSG_VXLAN,   /* struct dp_msg_vxlan */
 	DP_MSG_MIRROR,  /* struct dp_mirror_cfg */
 	DP_MSG_REPLY,   /* struct dp_msg_reply */
+	DP_MSG_POLICY,  /* struct dp_msg_policy, rules in dp_msg.rules */
+	DP_MSG_FLOW,    /* struct dp_msg_flow */
+	DP_MSG_VRF,     /* struct dp_msg_vrf */
 };
+#define DP_MSG_TYPE_LAST DP_MSG_VRF /* largest type code */
 enum dp_msg_op {
 	DP_MSG_ADD = 1, /* body: the whole entry */
 	DP_MSG_DEL,     /* body: the key only */
 	DP_MSG_GET,     /* body: the key only */
-	DP_MSG_DUMP,    /* body: empty */
+	DP_MSG_DUMP,    /* body: empty (route: VRF and optional family) */
 };
 struct dp_msg_route {
 	uint32_t vrf;    /* < DP_VRF_MAX */
-	struct prefix p; /* v4 or v6, host bits zero */
+	struct prefix p; /* v4 or v6, host bits zero; DUMP: af 0 is both */
 	uint32_t nh;     /* nexthop index (ADD) */
 };
 struct dp_msg_bridge {
@@ -805,8 +816,20 @@ struct dp_msg_vxlan {
 	uint32_t vrf; /* < DP_VRF_MAX (ADD) */
 	uint32_t nh;  /* nexthop index (ADD) */
 };
-/* A decoded request; the strings of u.vif and u.mirror point into it,
- * so it is used where it was decoded, never copied. */
+struct dp_msg_policy {
+	uint32_t vif; /* < DP_VIF_MAX */
+	uint32_t n;   /* rules in dp_msg.rules, 1..DP_POLICY_RULES_MAX (ADD) */
+};
+struct dp_msg_flow {
+	struct dp_flow_key key; /* AF_INET or AF_INET6, pad zero */
+	struct dp_flow_cfg cfg; /* (ADD) names point into the dp_msg */
+};
+struct dp_msg_vrf {
+	uint32_t vrf;   /* < DP_VRF_MAX */
+	uint32_t flags; /* DP_VRF_* (ADD) */
+};
+/* A decoded request; the strings of u.vif, u.mirror and u.flow point
+ * into it, so it is used where it was decoded, never copied. */
 struct dp_msg {
 	enum dp_msg_type type; /* not DP_MSG_REPLY */
 	enum dp_msg_op op;     /* operation */
@@ -819,11 +842,34 @@ struct dp_msg {
 		struct dp_msg_mpls mpls;
 		struct dp_msg_vxlan vxlan;
 		struct dp_mirror_cfg mirror;
+		struct dp_msg_policy policy;
+		struct dp_msg_flow flow;
+		struct dp_msg_vrf vrf;
 	} u;
 	char name[DP_VIF_NAME_MAX + 1];    /* storage for u.vif.name */
 	char analyzer[DP_VN_NAME_MAX + 1]; /* for u.mirror.analyzer */
-	char src_vn[DP_VN_NAME_MAX + 1];   /* for u.mirror.src_vn */
-	char dst_vn[DP_VN_NAME_MAX + 1];   /* for u.mirror.dst_vn */
+	char src_vn[DP_VN_NAME_MAX + 1];   /* for u.mirror/u.flow src_vn */
+	char dst_vn[DP_VN_NAME_MAX + 1];   /* for u.mirror/u.flow dst_vn */
+	struct dp_rule rules[DP_POLICY_RULES_MAX]; /* u.policy's rules */
+};
+/*
+ * The state an entry carries after its ADD body (zero where the type
+ * has none): counters and references of the table object.
+ */
+struct dp_msg_state {
+	uint32_t refcnt;    /* vif, nh, mirror */
+	struct dp_ctr ctr;  /* vif rx; nh, bridge, flow; mirror copies */
+	struct dp_ctr tx;   /* vif tx */
+	struct dp_ctr drop; /* vif drops; mirror packets skipped */
+	bool reverse;       /* flow: the reverse entry */
+	uint64_t created;   /* flow */
+	uint64_t last_used; /* flow */
+	uint64_t gen;       /* flow: generation evaluated */
+};
+/* One entry of a GET or DUMP answer: msg.op is the request's. */
+struct dp_msg_entry {
+	struct dp_msg msg;      /* type, op, seq and the ADD fields */
+	struct dp_msg_state st; /* the type's state tail */
 };
 struct dp_msg_reply {
 	uint32_t seq;              /* the request's */
@@ -837,8 +883,8 @@ struct dp_msg_err {
 };
 /*
  * Encodes the request m (header and body) into w.  0, -EINVAL (a string
- * too long, unknown type or op) or -ENOBUFS (w full, or body above
- * DP_MSG_MAX).
+ * too long, unknown type or op, a bad rule count) or -ENOBUFS (w full);
+ * nothing written on failure.
  */
 int dp_msg_encode(struct wbuf *w, const struct dp_msg *m);
 /*
@@ -848,17 +894,50 @@ int dp_msg_encode(struct wbuf *w, const struct dp_msg *m);
  */
 int dp_msg_decode(
     const uint8_t *data, size_t len, struct dp_msg *m, struct dp_msg_err *err);
+/*
+ * Encodes an entry: header flag DP_MSG_F_ENTRY, e->msg's type, op and
+ * seq, the ADD body of e->msg, then the type's state tail from e->st.
+ * 0, -EINVAL or -ENOBUFS; nothing written on failure.
+ */
+int dp_msg_encode_entry(struct wbuf *w, const struct dp_msg_entry *e);
+/* Decodes an entry of exactly len bytes, like dp_msg_decode. */
+int dp_msg_decode_entry(const uint8_t *data, size_t len, struct dp_msg_entry *e,
+    struct dp_msg_err *err);
+/*
+ * Reads the header at data (at least DP_MSG_HLEN bytes) for framing:
+ * 0 and *blen the body length, or -EPROTO (magic, version, length above
+ * DP_MSG_MAX) with *err set.
+ */
+int dp_msg_frame(const uint8_t *data, size_t len, size_t *blen, uint32_t *seq,
+    struct dp_msg_err *err);
 /* Encodes a reply.  0 or -ENOBUFS. */
 int dp_msg_reply_encode(struct wbuf *w, const struct dp_msg_reply *r);
 /* Decodes a reply of exactly len bytes.  0, -EPROTO or -EINVAL. */
 int dp_msg_reply_decode(const uint8_t *data, size_t len, struct dp_msg_reply *r,
     struct dp_msg_err *err);
+/* "vif", "nh", ... for a type; "unknown" out of range. */
+const char *dp_msg_type_name(enum dp_msg_type type);
 /*
  * Applies one decoded ADD or DEL to dp's tables and fills r (seq, the
  * table function's status, and a text on failure).  GET and DUMP are
  * -EOPNOTSUPP here (the server answers them).  On failure nothing
- * changed.  Returns r->status.
+ * changed.  Returns r->status.  A flow added gets created = 0.
  */
 int dp_msg_apply(struct dp *dp, const struct dp_msg *m, struct dp_msg_reply *r);
+/* The same with now, the time a flow added is created and last used. */
+int dp_msg_apply_at(struct dp *dp, const struct dp_msg *m, uint64_t now,
+    struct dp_msg_reply *r);
+
+/*
+ * dp_text.c: the text form of requests (one per line, the `miradorctl
+ * dp apply` format in datapath/README.md).  Pure.
+ */
+#define DP_TEXT_LINE_MAX 65536 /* bytes of one line */
+#define DP_TEXT_ERR_MAX  160   /* bytes of a parse error, NUL included */
+/*
+ * Parses one line into *m (seq 0).  Returns 0, 1 for a blank or comment
+ * line (m unset), or -EINVAL with err naming the bad field.
+ */
+int dp_text_parse(const char *line, struct dp_msg *m, char *err, size_t errlen);
 
 #endif /* SDN_DP_H */

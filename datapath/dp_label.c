@@ -119,6 +119,34 @@ dp_vxlan_lookup(const struct dp *dp, uint32_t vni, uint32_t *vrf)
 	return l->nh;
 }
 
+static int
+dp_label_walk(const struct ht *t, dp_label_walk_cb cb, void *arg)
+{
+	const struct dp_label *l;
+	struct ht_iter it;
+	struct ht_node *n;
+	int rc;
+
+	for (n = ht_first(t, &it); n != NULL; n = ht_next(&it)) {
+		l = container_of(n, struct dp_label, hn);
+		if ((rc = cb(l->key, l->vrf, l->nh, arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+dp_mpls_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg)
+{
+	return dp_label_walk(&dp->mpls, cb, arg);
+}
+
+int
+dp_vxlan_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg)
+{
+	return dp_label_walk(&dp->vxlan, cb, arg);
+}
+
 static void
 dp_label_free_table(struct ht *t)
 {

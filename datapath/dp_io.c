@@ -32,7 +32,8 @@
 #include <linux/if_tun.h>
 
 #define DP_IO_PCAP_MAX 16 /* pcap-in and pcap-out ports */
-#define DP_IO_SLOT     (DP_UDP4_OVERHEAD + DP_IO_DGRAM_MAX) /* rx slot */
+/* rx slot: room for tunnel headers, the synthetic headers, a datagram */
+#define DP_IO_SLOT     (DP_FWD_ROOM + DP_UDP4_OVERHEAD + DP_IO_DGRAM_MAX)
 #define DP_IO_SOCKBUF  (1 << 20) /* SO_RCVBUF / SO_SNDBUF asked */
 #define DP_IO_TUN_PATH "/dev/net/tun"
 #define DP_IO_PATH_MAX 1024 /* bytes of a pcap file name */
@@ -90,11 +91,11 @@ struct dp_io {
 	bool has_udp;                          /* sockets bound */
 	struct dp_io_udp udp[DP_IO_SOCK__MAX]; /* fabric sockets */
 	/* one receive batch for every socket: used within one callback */
-	struct mmsghdr rmsg[DP_IO_BATCH];        /* recvmmsg vector */
-	struct iovec riov[DP_IO_BATCH];          /* after the headroom */
-	struct sockaddr_in rfrom[DP_IO_BATCH];   /* senders */
-	uint8_t *rbuf;                           /* DP_IO_BATCH slots */
-	uint8_t *frame;                          /* tap and pcap reads */
+	struct mmsghdr rmsg[DP_IO_BATCH];      /* recvmmsg vector */
+	struct iovec riov[DP_IO_BATCH];        /* after the headroom */
+	struct sockaddr_in rfrom[DP_IO_BATCH]; /* senders */
+	uint8_t *rbuf;                         /* DP_IO_BATCH slots */
+	uint8_t *frame; /* tap and pcap reads, DP_FWD_ROOM in */
 	struct dp_io_pcap pcap[DP_IO_PCAP_MAX];  /* ports */
 	unsigned npcap;                          /* used */
 	struct dp_io_pcap *pcap_out[DP_VIF_MAX]; /* recording per vif */
@@ -291,8 +292,8 @@ udp_poll_cb(uv_poll_t *h, int status, int events)
 		return;
 	}
 	for (i = 0; i < DP_IO_BATCH; i++) {
-		io->riov[i].iov_base =
-		    io->rbuf + (size_t)i * DP_IO_SLOT + DP_UDP4_OVERHEAD;
+		io->riov[i].iov_base = io->rbuf + (size_t)i * DP_IO_SLOT +
+		    DP_FWD_ROOM + DP_UDP4_OVERHEAD;
 		io->riov[i].iov_len = DP_IO_DGRAM_MAX;
 		io->rmsg[i].msg_hdr.msg_iov = &io->riov[i];
 		io->rmsg[i].msg_hdr.msg_iovlen = 1;
@@ -332,12 +333,13 @@ udp_poll_cb(uv_poll_t *h, int status, int events)
 		}
 		a.src = ntohl(io->rfrom[i].sin_addr.s_addr);
 		a.sport = ntohs(io->rfrom[i].sin_port);
-		slot = io->rbuf + (size_t)i * DP_IO_SLOT;
+		slot = io->rbuf + (size_t)i * DP_IO_SLOT + DP_FWD_ROOM;
 		if (dp_fab_hdr_build(slot, &a, len) != 0) {
 			u->ctr.rx_drops++;
 			continue;
 		}
-		io->rx(io->rx_arg, v->idx, slot, DP_UDP4_OVERHEAD + len);
+		io->rx(io->rx_arg, v->idx, slot, DP_UDP4_OVERHEAD + len,
+		    DP_FWD_ROOM);
 	}
 	dp_io_flush(io);
 }
@@ -492,7 +494,7 @@ tap_poll_cb(uv_poll_t *h, int status, int events)
 		return;
 	}
 	for (i = 0; i < DP_IO_BATCH; i++) {
-		n = read(t->fd, io->frame, DP_IO_FRAME_MAX);
+		n = read(t->fd, io->frame + DP_FWD_ROOM, DP_IO_FRAME_MAX);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -506,7 +508,8 @@ tap_poll_cb(uv_poll_t *h, int status, int events)
 		}
 		t->ctr.rx_frames++;
 		t->ctr.rx_bytes += (uint64_t)n;
-		io->rx(io->rx_arg, t->vif, io->frame, (size_t)n);
+		io->rx(io->rx_arg, t->vif, io->frame + DP_FWD_ROOM, (size_t)n,
+		    DP_FWD_ROOM);
 		/* the engine never deletes vifs, so t is still ours */
 	}
 	if (i > 0)
@@ -733,8 +736,8 @@ replay_idle_cb(uv_idle_t *h)
 	p = &io->pcap[io->replay_i];
 	io->use_ts = true;
 	for (i = 0; i < DP_IO_BATCH; i++) {
-		rc = dp_pcap_read(
-		    &p->pc, io->frame, DP_IO_FRAME_MAX, &len, &io->ts_usec);
+		rc = dp_pcap_read(&p->pc, io->frame + DP_FWD_ROOM,
+		    DP_IO_FRAME_MAX, &len, &io->ts_usec);
 		if (rc == 1 && p->vif == DP_VIF_MAX) {
 			p->ctr.rx_drops++; /* the vif was deleted meanwhile */
 			continue;
@@ -742,7 +745,8 @@ replay_idle_cb(uv_idle_t *h)
 		if (rc == 1) {
 			p->ctr.rx_frames++;
 			p->ctr.rx_bytes += len;
-			io->rx(io->rx_arg, p->vif, io->frame, len);
+			io->rx(io->rx_arg, p->vif, io->frame + DP_FWD_ROOM, len,
+			    DP_FWD_ROOM);
 			continue;
 		}
 		if (rc < 0)
@@ -809,7 +813,7 @@ dp_io_new(uv_loop_t *loop, struct dp *dp, const struct dp_io_cfg *cfg,
 	io->rx = rx;
 	io->rx_arg = rx_arg;
 	io->fabric_vif = DP_VIF_MAX;
-	io->frame = xmalloc(DP_IO_FRAME_MAX);
+	io->frame = xmalloc(DP_FWD_ROOM + DP_IO_FRAME_MAX);
 	for (i = 0; i < DP_IO_SOCK__MAX; i++)
 		io->udp[i].fd = -1;
 	(void)uv_idle_init(loop, &io->idle);

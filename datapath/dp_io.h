@@ -99,11 +99,13 @@ struct dp_io_cfg {
 
 /*
  * What dp_io does with a frame received on vif: the binary calls dp_fwd
- * (tests stub it), so this file does not depend on the engine.  frame is
- * writable and borrowed until the callback returns.
+  * (tests stub it), so this file does not depend on the engine.  frame is
+ * writable and borrowed until the callback returns, and so are the room
+ * bytes in front of it (DP_FWD_ROOM: dp_fwd_room writes tunnel headers
+ * there instead of copying the frame).
  */
 typedef void (*dp_io_rx_cb)(
-    void *arg, uint32_t vif, uint8_t *frame, size_t len);
+    void *arg, uint32_t vif, uint8_t *frame, size_t len, size_t room);
 /* Called once when every pcap-in port has been replayed. */
 typedef void (*dp_io_replay_cb)(void *arg);
 /* Called once dp_io_close has closed every handle; io is freed after. */

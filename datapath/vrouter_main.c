@@ -183,11 +183,12 @@ vr_print_stats(const struct vrouter *vr, FILE *f)
 /* A frame received on a port: to the engine, now in milliseconds (the
  * flow table's time unit here, see --flow-age). */
 static void
-vr_rx(void *arg, uint32_t vif, uint8_t *frame, size_t len)
+vr_rx(void *arg, uint32_t vif, uint8_t *frame, size_t len, size_t room)
 {
 	struct vrouter *vr = arg;
 
-	(void)dp_fwd(vr->dp, vif, frame, len, uv_now(vr->loop), NULL);
+	(void)dp_fwd_room(
+	    vr->dp, vif, frame, len, room, uv_now(vr->loop), NULL);
 }
 
 static void

@@ -111,41 +111,31 @@ stop an1
 stop an2
 stop vtep
 
-# outer addresses first, then the mirrored frame's
-want="3|$red|$ua,10.1.0.3|10.9.0.9,10.1.0.4"
-got=$(fields an1 "icmp.type==8" juniper.vn.src ip.src ip.dst | sort | uniq -c |
-	awk '{print $1 "|" $2}')
-if [ "$got" = "$want" ]; then
-	pass "mode 1: analyzer 1 got 3 echo requests behind TLV 3 = red"
-else
-	fail "mode 1: analyzer 1 got 3 echo requests behind TLV 3 = red"
-	diag "want: $want"
-	diag "got:  $(echo "$got" | tr '\n' ';')"
-	fields an1 "" frame.protocols juniper.vn.src ip.src ip.dst |
-		sed 's/^/# /'
-fi
+# expect NAME "description" FILTER WANT FIELDS...: the frames of NAME's
+# capture matching FILTER, counted by their FIELDS, must be WANT.
+expect() {
+	name=$1 what=$2 filt=$3 want=$4; shift 4
+	got=$(fields "$name" "$filt" "$@" | sort | uniq -c |
+		awk '{print $1 "|" $2}')
+	if [ "$got" = "$want" ]; then
+		pass "$what"
+	else
+		fail "$what"
+		diag "want: $want"
+		diag "got:  $(echo "$got" | tr '\n' ';')"
+	fi
+}
+# (outer addresses first, then the mirrored frame's)
+expect an1 "mode 1: analyzer 1 got 3 echo requests behind TLV 3 = red" \
+	"icmp.type==8" "3|$red|$ua,10.1.0.3|10.9.0.9,10.1.0.4" \
+	juniper.vn.src ip.src ip.dst
 n=$(fields an1 "icmp.type==8 && juniper.vn.dst" frame.number | wc -l)
 ok "mode 1 port RX: no destination VN TLV ($n)" test "$n" -eq 0
-got=$(fields an2 "icmp.type==8" eth.dst ip.src ip.dst | sort | uniq -c |
-	awk '{print $1 "|" $2}')
-want="3|$m2|10.1.0.3|10.1.0.4"
-if [ "$got" = "$want" ]; then
-	pass "mode 2: analyzer 2 on B got VM 2's 3 requests, MAC unchanged"
-else
-	fail "mode 2: analyzer 2 on B got VM 2's 3 requests, MAC unchanged"
-	diag "want: $want"
-	diag "got:  $(echo "$got" | tr '\n' ';')"
-fi
-got=$(fields vtep "icmp.type==8" vxlan.vni ip.src ip.dst | sort | uniq -c |
-	awk '{print $1 "|" $2}')
-want="3|7777|$ua,10.1.0.3|$vtep,10.1.0.4"
-if [ "$got" = "$want" ]; then
-	pass "mode 4: the VTEP got 3 requests in VNI 7777"
-else
-	fail "mode 4: the VTEP got 3 requests in VNI 7777"
-	diag "want: $want"
-	diag "got:  $(echo "$got" | tr '\n' ';')"
-fi
+expect an2 "mode 2: analyzer 2 on B got VM 2's 3 requests, MAC unchanged" \
+	"icmp.type==8" "3|$m2|10.1.0.3|10.1.0.4" eth.dst ip.src ip.dst
+expect vtep "mode 4: the VTEP got 3 requests in VNI 7777" \
+	"icmp.type==8" "3|7777|$ua,10.1.0.3|$vtep,10.1.0.4" \
+	vxlan.vni ip.src ip.dst
 ok "A exits 0, sanitizers silent" vr_stop a
 ok "B exits 0, sanitizers silent" vr_stop b
 done_testing

@@ -325,7 +325,8 @@ struct dp_flow {
 	uint64_t created;                 /* time of creation */
 	uint64_t last_used;               /* time of the last packet */
 	uint64_t gen;                     /* policy generation evaluated */
-	struct dp_ctr ctr;                /* packets matched */
+	uint32_t vif; /* the VM vif whose policy made it, else DP_VIF_MAX */
+	struct dp_ctr ctr; /* packets matched */
 };
 struct dp_flow_stats {
 	uint32_t count; /* entries, both directions */

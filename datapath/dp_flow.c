@@ -112,6 +112,7 @@ dp_flow_link(struct dp *dp, const struct dp_flow_key *k, uint64_t now)
 
 	f->key = *k;
 	f->created = f->last_used = now;
+	f->vif = DP_VIF_MAX;
 	ht_insert(&dp->flows, &f->hn, dp_flow_hash(k));
 	f->prev_all = dp->flow_tail;
 	if (dp->flow_tail != NULL)

@@ -8,6 +8,8 @@
 #include "datapath/dp.h"
 
 struct dp_rt_node;
+struct dp_policy;
+struct dp_fwd;
 
 /* One VRF: its two tries and flags; created on first use. */
 struct dp_vrf {
@@ -34,6 +36,8 @@ struct dp {
 	uint64_t flow_full;                      /* refusals */
 	uint64_t flow_aged;                      /* aged out */
 	uint64_t gen;                            /* policy/mirror generation */
+	struct dp_policy *policy[DP_VIF_MAX];    /* per vif, owned */
+	struct dp_fwd *fwd;                      /* engine state, owned */
 };
 
 /* dp_nh.c: refs held on nexthops by the other tables. */
@@ -52,6 +56,11 @@ void dp__label_free_all(struct dp *dp);
 void dp__mirror_ref(struct dp *dp, uint32_t idx);
 void dp__mirror_unref(struct dp *dp, uint32_t idx);
 void dp__mirror_free_all(struct dp *dp);
+/* dp_policy.c */
+void dp__policy_free_all(struct dp *dp);
+/* dp_fwd.c */
+void dp__fwd_init(struct dp *dp);
+void dp__fwd_free(struct dp *dp);
 /* dp_flow.c */
 void dp__flow_init(struct dp *dp, uint32_t max);
 void dp__flow_free_all(struct dp *dp);

@@ -13,15 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/*
- * TEMPORARY until dp_policy.c is merged from main: the policy table is
- * declared in dp.h but being written elsewhere; weak references let
- * libdp link without it (a policy message then gets -EOPNOTSUPP).
- */
-#pragma weak dp_policy_set
-#pragma weak dp_policy_del
-#pragma weak dp_policy_get
-
 /* Records why and where a decode failed; returns rc. */
 static int
 dp_msg_fail(struct dp_msg_err *err, size_t off, const char *why, int rc)
@@ -1141,8 +1132,6 @@ dp_msg_apply_one(struct dp *dp, const struct dp_msg *m, uint64_t now)
 		return add ? dp_mirror_add(dp, &m->u.mirror)
 			   : dp_mirror_del(dp, m->u.mirror.idx);
 	case DP_MSG_POLICY:
-		if (dp_policy_set == NULL || dp_policy_del == NULL)
-			return -EOPNOTSUPP;
 		return add ? dp_policy_set(
 				 dp, m->u.policy.vif, m->rules, m->u.policy.n)
 			   : dp_policy_del(dp, m->u.policy.vif);

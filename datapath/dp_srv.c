@@ -15,9 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* TEMPORARY until dp_policy.c is merged (see dp_msg.c). */
-#pragma weak dp_policy_get
-
 /* One write: the libuv request and its payload (STYLE.md C4). */
 struct dp_srv_write {
 	uv_write_t req; /* req.data is the connection */
@@ -336,8 +333,7 @@ dp_srv_fill_policy(struct dp_srv *s, struct dp_msg_entry *e, uint32_t vif)
 	const struct dp_rule *rules;
 	uint32_t n = 0;
 
-	if (dp_policy_get == NULL ||
-	    (rules = dp_policy_get(s->dp, vif, &n)) == NULL || n == 0 ||
+	if ((rules = dp_policy_get(s->dp, vif, &n)) == NULL || n == 0 ||
 	    n > DP_POLICY_RULES_MAX)
 		return false;
 	e->msg.u.policy.vif = vif;

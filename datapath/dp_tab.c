@@ -24,6 +24,7 @@ dp_new(uint32_t flow_max)
 	ht_init(&dp->mpls, 64);
 	ht_init(&dp->vxlan, 64);
 	dp__flow_init(dp, flow_max);
+	dp__fwd_init(dp);
 	return dp;
 }
 
@@ -33,6 +34,8 @@ dp_free(struct dp *dp)
 	if (dp == NULL)
 		return;
 	dp__flow_free_all(dp);
+	dp__policy_free_all(dp);
+	dp__fwd_free(dp);
 	dp__rt_free_all(dp);
 	dp__bridge_free_all(dp);
 	dp__label_free_all(dp);

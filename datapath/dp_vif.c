@@ -72,6 +72,8 @@ dp_vif_del(struct dp *dp, uint32_t idx)
 		return -EBUSY;
 	if (v->mirror != DP_MIRROR_NONE)
 		dp__mirror_unref(dp, v->mirror);
+	if (dp->policy[idx] != NULL)
+		(void)dp_policy_del(dp, idx);
 	dp->vif[idx] = NULL;
 	free(v);
 	return 0;

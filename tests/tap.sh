@@ -1,6 +1,7 @@
 # tests/tap.sh - sourced by shell tests to speak TAP.
 #   plan N; ok COND "name"; pass "name"; fail "name"; skip "name" "why";
 #   need_root "why"  (skips the whole file loudly when not root)
+#   need_cmd PROG  (skips the whole file loudly without PROG)
 #   diag "text"; done_testing
 #   wait_for FILE PATTERN, wait_gone PID: bounded waits (10 s)
 # Every helper counts; done_testing prints the plan when none was given.
@@ -26,6 +27,14 @@ need_root() {
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "*** SKIPPED (not root): $1 ***" >&2
 		echo "1..0 # SKIP needs root: $1"
+		exit 0
+	fi
+}
+# Skip the whole file loudly when a program is missing: need_cmd tshark.
+need_cmd() {
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "*** SKIPPED: $1 is not installed (run .ci/setup) ***" >&2
+		echo "1..0 # SKIP $1 not installed"
 		exit 0
 	fi
 }

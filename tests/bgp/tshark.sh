@@ -22,11 +22,7 @@
 # Without tshark the test is skipped, loudly.
 set -u
 . "$top_srcdir/tests/tap.sh"
-if ! command -v tshark >/dev/null 2>&1; then
-	echo "*** SKIPPED: tshark is not installed (run .ci/setup) ***" >&2
-	echo "1..0 # SKIP tshark not installed"
-	exit 0
-fi
+need_cmd tshark
 tmp=$(mktemp -d /tmp/mirador-tshark-XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 for f in "$top_srcdir"/tests/data/captures/*.pcap*; do

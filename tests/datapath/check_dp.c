@@ -131,6 +131,7 @@ main(void)
 	srunner_add_suite(sr, dp_msg_suite());
 	srunner_add_suite(sr, dp_srv_suite());
 	srunner_add_suite(sr, dp_text_suite());
+	srunner_add_suite(sr, dp_fwd_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -217,6 +217,9 @@ static const struct {
     {"vrf add vrf=2 flags=mirror-dest", "vrf del vrf=2", 1},
     {"mirror add idx=0 nh=1 flags=dynamic,juniper analyzer=an1 src-vn=red",
 	"mirror del idx=0", 1},
+    {"policy add vif=1 rule=\"af=4 proto=6 dst=10.1.0.0/24 dport=80 "
+     "action=pass src-vn=red\" rule=\"action=deny\"",
+	"policy del vif=1", 1},
     {"flow add vrf=1 proto=6 src=10.1.0.3 dst=10.1.0.4 sport=1000 dport=80 "
      "action=pass src-vn=red dst-vn=blue",
 	"flow del vrf=1 proto=6 src=10.1.0.3 dst=10.1.0.4 sport=1000 dport=80",
@@ -271,6 +274,12 @@ st_round_trip_client(struct st *t)
 		break;
 	case DP_MSG_VRF:
 		DT_ASSERT(s.e->msg.u.vrf.flags == DP_VRF_MIRROR_DEST, "vrf");
+		break;
+	case DP_MSG_POLICY:
+		DT_ASSERT(s.e->msg.u.policy.n == 2 &&
+			s.e->msg.rules[0].dport_lo == 80 &&
+			s.e->msg.rules[1].action == DP_FLOW_DENY,
+		    "policy rules");
 		break;
 	default:
 		DT_ASSERT(s.e->msg.u.rt.nh == 2 || m.type != DP_MSG_ROUTE,

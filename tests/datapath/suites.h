@@ -19,6 +19,7 @@ Suite *dp_pcap_suite(void);
 Suite *dp_msg_suite(void);
 Suite *dp_srv_suite(void);
 Suite *dp_text_suite(void);
+Suite *dp_fwd_suite(void);
 
 /*
  * An assertion for loops and helpers: unlike ck_assert it tells Check

@@ -848,8 +848,8 @@ dp_msg_decode_body(struct buf *b, struct dp_msg *m, bool add, const char **why)
 }
 
 int
-dp_msg_frame(const uint8_t *data, size_t len, size_t *blen, uint32_t *seq,
-    struct dp_msg_err *err)
+dp_msg_decode_frame(const uint8_t *data, size_t len, size_t *blen,
+    uint32_t *seq, struct dp_msg_err *err)
 {
 	struct buf b;
 	uint16_t magic, n;
@@ -886,7 +886,7 @@ dp_msg_decode_hdr(const uint8_t *data, size_t len, uint8_t want_flags,
 	uint8_t flags;
 	int rc;
 
-	if ((rc = dp_msg_frame(data, len, &blen, seq, err)) != 0)
+	if ((rc = dp_msg_decode_frame(data, len, &blen, seq, err)) != 0)
 		return rc;
 	buf_init(&b, data, len);
 	(void)buf_skip(&b, 3);

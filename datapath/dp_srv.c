@@ -60,6 +60,7 @@ struct dp_srv {
 	uint64_t stall_ms;         /* DP_SRV_STALL_MS unless set */
 	struct dp_msg msg;         /* decode scratch (about 40 KiB) */
 	struct dp_msg_entry ent;   /* entry scratch */
+	uint8_t out[DP_SRV_CHUNK]; /* a GET answer before its exact copy */
 };
 
 static void dp_srv_conn_close(struct dp_srv_conn *c);
@@ -413,28 +414,33 @@ dp_srv_get(struct dp_srv *s, const struct dp_msg *m, struct dp_msg_entry *e)
 	return false;
 }
 
-/* The GET answer: the entry (if any) and the reply, in one write. */
+/* The GET answer: the entry (if any) and the reply, in one write of
+ * exactly their size. */
 static void
 dp_srv_do_get(struct dp_srv_conn *c, const struct dp_msg *m)
 {
 	struct dp_srv *s = c->srv;
 	struct dp_msg_entry *e = dp_srv_ent(s, m->type, m->op, m->seq);
-	struct dp_srv_write *w = dp_srv_write_new(DP_SRV_CHUNK);
+	struct dp_srv_write *w;
 	struct dp_msg_reply r;
+	struct wbuf out;
 
+	wbuf_init(&out, s->out, sizeof(s->out));
 	memset(&r, 0, sizeof(r));
 	r.seq = m->seq;
 	if (!dp_srv_get(s, m, e)) {
 		r.status = -ENOENT;
 		snprintf(r.text, sizeof(r.text), "%s get: %s",
 		    dp_msg_type_name(m->type), strerror(ENOENT));
-	} else if (dp_msg_encode_entry(&w->wb, e) != 0) {
+	} else if (dp_msg_encode_entry(&out, e) != 0) {
 		r.status = -EINVAL;
 		snprintf(r.text, sizeof(r.text), "%s get: entry not encodable",
 		    dp_msg_type_name(m->type));
 	}
-	if (dp_msg_reply_encode(&w->wb, &r) != 0)
+	if (dp_msg_reply_encode(&out, &r) != 0)
 		fatalx("dp_srv: GET answer does not fit");
+	w = dp_srv_write_new(out.len);
+	(void)wbuf_put_bytes(&w->wb, out.data, out.len);
 	(void)dp_srv_send(c, w);
 }
 
@@ -753,7 +759,8 @@ dp_srv_process(struct dp_srv_conn *c)
 	uint32_t seq = 0;
 
 	while (!c->closing && !c->dumping && c->rlen >= DP_MSG_HLEN) {
-		if (dp_msg_frame(c->rbuf, c->rlen, &blen, &seq, &err) != 0) {
+		if (dp_msg_decode_frame(c->rbuf, c->rlen, &blen, &seq, &err) !=
+		    0) {
 			/* no way to find the next message: say why, close */
 			dp_srv_reply_err(c, seq, -EPROTO, "framing", &err);
 			dp_srv_conn_close_after(c);

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* One write: the libuv request and its payload (STYLE.md C4). */
@@ -868,6 +869,12 @@ dp_srv_new(uv_loop_t *loop, struct dp *dp, const char *path,
 	uv_pipe_init(loop, &s->listener, 0);
 	s->listener.data = s;
 	s->listening = true;
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)NULL)->sun_path)) {
+		/* libuv 1.44 would bind a truncated name */
+		*err = UV_ENAMETOOLONG;
+		dp_srv_close(s);
+		return NULL;
+	}
 	(void)unlink(path); /* an old socket file */
 	if ((rc = uv_pipe_bind(&s->listener, path)) != 0 ||
 	    (rc = uv_listen((uv_stream_t *)&s->listener, DP_SRV_BACKLOG,

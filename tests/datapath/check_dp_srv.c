@@ -472,7 +472,9 @@ st_still_served(struct st *t)
 }
 
 /* 100000 routes in VRF 1: 10.0.0.0/32 upwards by 4, and a /8. */
+#ifndef ST_ROUTES
 #define ST_ROUTES 100000
+#endif
 static void
 st_add_routes(struct st *t)
 {
@@ -558,6 +560,102 @@ st_vanish_client(struct st *t)
 	st_still_served(t);
 }
 
+/*
+ * Reads a raw connection's answer to a DUMP: *n entries, then the
+ * reply's status.
+ */
+static int
+st_count_dump(int fd, uint32_t *n)
+{
+	static uint8_t buf[DP_MSG_HLEN + DP_MSG_MAX];
+	static struct dp_msg_reply r;
+	struct dp_msg_err err;
+	size_t len = 0, blen, mlen;
+	uint32_t seq;
+	ssize_t got;
+
+	*n = 0;
+	for (;;) {
+		while (len >= DP_MSG_HLEN &&
+		    dp_msg_decode_frame(buf, len, &blen, &seq, &err) == 0 &&
+		    len >= (mlen = DP_MSG_HLEN + blen)) {
+			if (buf[3] == DP_MSG_REPLY) {
+				DT_ASSERT(dp_msg_reply_decode(
+					      buf, mlen, &r, &err) == 0,
+				    "reply");
+				return r.status;
+			}
+			DT_ASSERT(buf[5] == DP_MSG_F_ENTRY, "not an entry");
+			(*n)++;
+			memmove(buf, buf + mlen, len - mlen);
+			len -= mlen;
+		}
+		got = read(fd, buf + len, sizeof(buf) - len);
+		DT_ASSERT(got > 0, "dump cut after %u entries", *n);
+		len += (size_t)got;
+	}
+}
+
+/* Reads exactly one message (an entry) from a raw connection. */
+static void
+st_read_one(int fd)
+{
+	static uint8_t buf[DP_MSG_HLEN + DP_MSG_MAX];
+	struct dp_msg_err err;
+	size_t len = 0, want = DP_MSG_HLEN, blen;
+	uint32_t seq;
+	ssize_t got;
+
+	while (len < want) {
+		got = read(fd, buf + len, want - len);
+		DT_ASSERT(got > 0, "read");
+		len += (size_t)got;
+		if (len == DP_MSG_HLEN) {
+			DT_ASSERT(dp_msg_decode_frame(
+				      buf, len, &blen, &seq, &err) == 0,
+			    "frame");
+			want += blen;
+		}
+	}
+	DT_ASSERT(buf[5] == DP_MSG_F_ENTRY, "not an entry");
+}
+
+/* The table changes between the chunks of a dump: it still ends, with
+ * about as many entries as there were routes. */
+static void
+st_change_client(struct st *t)
+{
+	uint8_t req[32];
+	struct dp_client *c = st_client(t);
+	struct dp_msg_reply r;
+	char line[128];
+	uint32_t n, i;
+	int fd;
+
+	fd = st_raw(t, req, st_dump_req(req));
+	st_read_one(fd); /* the dump has begun */
+	for (i = 0; i < 500; i++) {
+		snprintf(line, sizeof(line),
+		    "route del vrf=1 prefix=10.0.%u.%u/30", i / 64, i % 64 * 4);
+		DT_ASSERT(st_line(c, line, &r) == 0, "%s: %s", line, r.text);
+		snprintf(line, sizeof(line),
+		    "route add vrf=1 prefix=11.0.%u.%u/32 nh=2", i / 256,
+		    i % 256);
+		DT_ASSERT(st_line(c, line, &r) == 0, "%s: %s", line, r.text);
+	}
+	DT_ASSERT(st_count_dump(fd, &n) == 0, "dump status");
+	DT_ASSERT(n + 1 >= ST_ROUTES - 500 && n + 1 <= ST_ROUTES + 500,
+	    "%u entries", n + 1);
+	close(fd);
+	dp_client_free(c);
+}
+
+START_TEST(test_change)
+{
+	st_test(st_change_client, true, 0);
+}
+END_TEST
+
 START_TEST(test_vanish)
 {
 	st_test(st_vanish_client, true, 0);
@@ -617,6 +715,26 @@ st_one(struct st *t, st_client_fn fn)
 	st_run(t, fn);
 }
 
+/* A path too long for a sockaddr_un is refused, not truncated. */
+START_TEST(test_long_path)
+{
+	uv_loop_t loop;
+	struct dp *dp = dt_dp_new(16);
+	char path[200];
+	int err = 0;
+
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	ck_assert_ptr_null(dp_srv_new(&loop, dp, path, NULL, NULL, &err));
+	ck_assert_int_eq(err, UV_ENAMETOOLONG);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+	dp_free(dp);
+}
+END_TEST
+
 START_TEST(test_bad)
 {
 	struct st t;
@@ -666,6 +784,8 @@ dp_srv_suite(void)
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_vanish);
 	tcase_add_test(tc, test_big_dump);
+	tcase_add_test(tc, test_change);
+	tcase_add_test(tc, test_long_path);
 	tcase_add_test(tc, test_stall);
 	tcase_add_test(tc, test_flood);
 	suite_add_tcase(s, tc);

@@ -523,6 +523,16 @@ int dp_encap_vxlan(struct wbuf *w, const struct dp_udp4 *u, uint32_t vni,
 int dp_encap_mplsoudp(struct wbuf *w, const struct dp_udp4 *u, uint32_t label,
     const uint8_t *frame, size_t len);
 /*
+ * The same in place: the len payload bytes at data have at least
+ * DP_ENCAP_ROOM writable bytes in front of them, where the headers are
+ * written (kind DP_ENCAP_NONE: plain UDP; label is the VNI or MPLS
+ * label).  Returns the new start with *len grown, or NULL with *err
+ * -EINVAL (label or VNI out of range) or -EMSGSIZE (past DP_PKT_MAX).
+ */
+#define DP_ENCAP_ROOM (DP_UDP4_OVERHEAD + DP_VXLAN_HLEN)
+uint8_t *dp_encap_push(uint8_t *data, size_t *len, const struct dp_udp4 *u,
+    enum dp_encap kind, uint32_t label, int *err);
+/*
  * Mirror UDP source port of a decoded frame: FNV-1a (32-bit) over the
  * innermost level's protocol, source and destination addresses (4 or 16
  * bytes) and ports, in that order, mapped to 49152 + hash % 16384.
@@ -743,6 +753,14 @@ void dp_set_tx(struct dp *dp, dp_tx_fn fn, void *arg);
  */
 int dp_fwd(struct dp *dp, uint32_t vif, uint8_t *frame, size_t len,
     uint64_t now, enum dp_fwd_drop *why);
+/*
+ * The same for a frame with room writable bytes in front of it (an I/O
+ * layer reading into buf + DP_FWD_ROOM): tunnel headers are then
+ * written there instead of copying the frame.
+ */
+#define DP_FWD_ROOM 64
+int dp_fwd_room(struct dp *dp, uint32_t vif, uint8_t *frame, size_t len,
+    size_t room, uint64_t now, enum dp_fwd_drop *why);
 void dp_fwd_get_stats(const struct dp *dp, struct dp_fwd_stats *st);
 
 /*

@@ -12,25 +12,18 @@
 #include <errno.h>
 #include <string.h>
 
-/* Outer headers for a UDP payload of plen bytes, then the payload parts. */
-static int
-dp_encap_write(struct wbuf *w, const struct dp_udp4 *u, const uint8_t *shim,
-    size_t shimlen, const uint8_t *payload, size_t len)
+/* The 42 bytes of Ethernet, IPv4 and UDP for ulen bytes of UDP payload. */
+static void
+dp_encap_hdr(uint8_t *h, const struct dp_udp4 *u, size_t ulen)
 {
-	uint8_t h[DP_UDP4_OVERHEAD];
-	size_t ulen = DP_UDP_HLEN + shimlen + len;
-	size_t tlen = DP_IP4_HLEN + ulen;
-	size_t save = w->len;
+	size_t tlen = DP_IP4_HLEN + DP_UDP_HLEN + ulen;
+	uint8_t *ip = h + DP_ETH_HLEN, *udp = ip + DP_IP4_HLEN;
 	uint16_t sum;
-	uint8_t *ip, *udp;
 
-	if (DP_ETH_HLEN + tlen > DP_PKT_MAX)
-		return -EMSGSIZE;
 	memcpy(h, u->dmac, 6);
 	memcpy(h + 6, u->smac, 6);
 	h[12] = DP_ETHERTYPE_IP4 >> 8;
 	h[13] = DP_ETHERTYPE_IP4 & 0xff;
-	ip = h + DP_ETH_HLEN;
 	ip[0] = 0x45;
 	ip[1] = 0;
 	ip[2] = (uint8_t)(tlen >> 8);
@@ -52,16 +45,62 @@ dp_encap_write(struct wbuf *w, const struct dp_udp4 *u, const uint8_t *shim,
 	sum = (uint16_t)~dp_csum_fold(ip, DP_IP4_HLEN, 0);
 	ip[10] = (uint8_t)(sum >> 8);
 	ip[11] = (uint8_t)sum;
-	udp = ip + DP_IP4_HLEN;
 	udp[0] = (uint8_t)(u->sport >> 8);
 	udp[1] = (uint8_t)u->sport;
 	udp[2] = (uint8_t)(u->dport >> 8);
 	udp[3] = (uint8_t)u->dport;
-	udp[4] = (uint8_t)(ulen >> 8);
-	udp[5] = (uint8_t)ulen;
+	udp[4] = (uint8_t)((DP_UDP_HLEN + ulen) >> 8);
+	udp[5] = (uint8_t)(DP_UDP_HLEN + ulen);
 	udp[6] = udp[7] = 0; /* no checksum: allowed over IPv4 (RFC 768) */
-	if (wbuf_put_bytes(w, h, sizeof(h)) == -1 ||
-	    wbuf_put_bytes(w, shim, shimlen) == -1 ||
+}
+
+/* The shim of an encapsulation (VXLAN header or one MPLS label) into
+ * sh; its length, or -EINVAL for a label or VNI out of range. */
+static int
+dp_encap_shim(uint8_t *sh, enum dp_encap kind, uint32_t label)
+{
+	uint32_t v;
+
+	switch (kind) {
+	case DP_ENCAP_NONE:
+		return 0;
+	case DP_ENCAP_VXLAN:
+		if (label >= 1u << 24)
+			return -EINVAL;
+		memset(sh, 0, DP_VXLAN_HLEN);
+		sh[0] = 0x08;
+		sh[4] = (uint8_t)(label >> 16);
+		sh[5] = (uint8_t)(label >> 8);
+		sh[6] = (uint8_t)label;
+		return DP_VXLAN_HLEN;
+	case DP_ENCAP_MPLSOUDP:
+		if (label >= 1u << 20)
+			return -EINVAL;
+		v = label << 12 | 0x100 | 64; /* bottom of stack, TTL 64 */
+		sh[0] = (uint8_t)(v >> 24);
+		sh[1] = (uint8_t)(v >> 16);
+		sh[2] = (uint8_t)(v >> 8);
+		sh[3] = (uint8_t)v;
+		return DP_MPLS_HLEN;
+	}
+	return -EINVAL;
+}
+
+/* Outer headers for a UDP payload of plen bytes, then the payload parts. */
+static int
+dp_encap_write(struct wbuf *w, const struct dp_udp4 *u, enum dp_encap kind,
+    uint32_t label, const uint8_t *payload, size_t len)
+{
+	uint8_t h[DP_UDP4_OVERHEAD + DP_VXLAN_HLEN];
+	size_t save = w->len;
+	int sl;
+
+	if ((sl = dp_encap_shim(h + DP_UDP4_OVERHEAD, kind, label)) < 0)
+		return sl;
+	if (DP_UDP4_OVERHEAD + (size_t)sl + len > DP_PKT_MAX)
+		return -EMSGSIZE;
+	dp_encap_hdr(h, u, (size_t)sl + len);
+	if (wbuf_put_bytes(w, h, DP_UDP4_OVERHEAD + (size_t)sl) == -1 ||
 	    wbuf_put_bytes(w, payload, len) == -1) {
 		w->len = save;
 		return -ENOBUFS;
@@ -69,42 +108,49 @@ dp_encap_write(struct wbuf *w, const struct dp_udp4 *u, const uint8_t *shim,
 	return 0;
 }
 
+uint8_t *
+dp_encap_push(uint8_t *data, size_t *len, const struct dp_udp4 *u,
+    enum dp_encap kind, uint32_t label, int *err)
+{
+	uint8_t sh[DP_VXLAN_HLEN];
+	int sl;
+
+	if ((sl = dp_encap_shim(sh, kind, label)) < 0) {
+		*err = sl;
+		return NULL;
+	}
+	if (DP_UDP4_OVERHEAD + (size_t)sl + *len > DP_PKT_MAX) {
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+	data -= sl;
+	memcpy(data, sh, (size_t)sl);
+	*len += (size_t)sl;
+	data -= DP_UDP4_OVERHEAD;
+	dp_encap_hdr(data, u, *len);
+	*len += DP_UDP4_OVERHEAD;
+	return data;
+}
+
 int
 dp_encap_udp4(
     struct wbuf *w, const struct dp_udp4 *u, const uint8_t *payload, size_t len)
 {
-	return dp_encap_write(w, u, NULL, 0, payload, len);
+	return dp_encap_write(w, u, DP_ENCAP_NONE, 0, payload, len);
 }
 
 int
 dp_encap_vxlan(struct wbuf *w, const struct dp_udp4 *u, uint32_t vni,
     const uint8_t *frame, size_t len)
 {
-	uint8_t vx[DP_VXLAN_HLEN] = {0x08, 0, 0, 0, 0, 0, 0, 0};
-
-	if (vni >= 1u << 24)
-		return -EINVAL;
-	vx[4] = (uint8_t)(vni >> 16);
-	vx[5] = (uint8_t)(vni >> 8);
-	vx[6] = (uint8_t)vni;
-	return dp_encap_write(w, u, vx, sizeof(vx), frame, len);
+	return dp_encap_write(w, u, DP_ENCAP_VXLAN, vni, frame, len);
 }
 
 int
 dp_encap_mplsoudp(struct wbuf *w, const struct dp_udp4 *u, uint32_t label,
     const uint8_t *frame, size_t len)
 {
-	uint8_t lse[DP_MPLS_HLEN];
-	uint32_t v;
-
-	if (label >= 1u << 20)
-		return -EINVAL;
-	v = label << 12 | 0x100 | 64; /* bottom of stack, TTL 64 */
-	lse[0] = (uint8_t)(v >> 24);
-	lse[1] = (uint8_t)(v >> 16);
-	lse[2] = (uint8_t)(v >> 8);
-	lse[3] = (uint8_t)v;
-	return dp_encap_write(w, u, lse, sizeof(lse), frame, len);
+	return dp_encap_write(w, u, DP_ENCAP_MPLSOUDP, label, frame, len);
 }
 
 /* FNV-1a, 32-bit (offset basis 2166136261, prime 16777619). */

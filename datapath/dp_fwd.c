@@ -16,8 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* A frame plus the largest headers we put in front of it. */
-#define FWD_BUF (DP_PKT_MAX + 2 * DP_UDP4_OVERHEAD + DP_JHDR_MAX + 64)
+/* A frame plus the largest headers we put in front of it, and the room
+ * kept in front of what we build so headers are pushed, not copied. */
+#define FWD_BUF  (DP_PKT_MAX + 2 * DP_UDP4_OVERHEAD + DP_JHDR_MAX + 64)
+#define FWD_ROOM 128
 
 /* Bits of the Juniper header's FLAGS TLV (reference 6.2). */
 #define FWD_ACT_DENY   (1u << 3)
@@ -31,9 +33,8 @@ struct dp_fwd {
 	struct dp_fwd_stats st; /* counters */
 	uint16_t ip_id;         /* IPv4 id of the packets we build */
 	uint8_t *l2;            /* a frame given a new Ethernet header */
-	uint8_t *pay;           /* a copy's payload: Juniper header + frame */
-	uint8_t *copy;          /* a copy in Ethernet/IPv4/UDP */
-	uint8_t *out;           /* a tunnelled packet */
+	uint8_t *copy;          /* a copy: Ethernet/IPv4/UDP, TLVs, frame */
+	uint8_t *out;           /* a packet copied to be tunnelled */
 };
 
 /* What is being sent: a frame, with or without its Ethernet header. */
@@ -42,6 +43,7 @@ struct fwd_frame {
 	size_t len;    /* bytes */
 	size_t l3;     /* offset of the IP header in data */
 	size_t l3len;  /* bytes of the IP datagram */
+	size_t room;   /* writable bytes in front of data */
 	bool eth;      /* data starts with an Ethernet header */
 };
 
@@ -113,10 +115,9 @@ dp__fwd_init(struct dp *dp)
 	const struct macaddr vmac = DP_VROUTER_MAC_INIT;
 
 	fw->host.mac = vmac;
-	fw->l2 = xmalloc(FWD_BUF);
-	fw->pay = xmalloc(FWD_BUF);
-	fw->copy = xmalloc(FWD_BUF);
-	fw->out = xmalloc(FWD_BUF);
+	fw->l2 = xmalloc(FWD_ROOM + FWD_BUF);
+	fw->copy = xmalloc(FWD_ROOM + FWD_BUF);
+	fw->out = xmalloc(FWD_ROOM + FWD_BUF);
 	dp->fwd = fw;
 }
 
@@ -128,7 +129,7 @@ dp__fwd_free(struct dp *dp)
 	if (fw == NULL)
 		return;
 	free(fw->l2);
-	free(fw->pay);
+
 	free(fw->copy);
 	free(fw->out);
 	free(fw);
@@ -181,11 +182,12 @@ fwd_tx(struct fwd_ctx *c, struct dp_vif *v, const uint8_t *data, size_t len)
 }
 
 static void
-fwd_frame_of(
-    struct fwd_frame *f, uint8_t *base, const struct dp_hdrs *h, size_t end)
+fwd_frame_of(struct fwd_frame *f, uint8_t *base, size_t room,
+    const struct dp_hdrs *h, size_t end)
 {
 	f->eth = (h->flags & DP_F_NOETH) == 0;
 	f->data = base + (f->eth ? h->l2_off : h->l3_off);
+	f->room = room + (size_t)(f->data - base);
 	f->len = end - (size_t)(f->data - base);
 	f->l3 = (size_t)h->l3_off - (size_t)(f->data - base);
 	f->l3len = (h->flags & (DP_F_IP4 | DP_F_IP6)) != 0
@@ -234,10 +236,12 @@ fwd_jcopy(struct fwd_ctx *c, const struct dp_mirror *m, const struct dp_nh *nh,
     const struct dp_flow *fl)
 {
 	struct dp_fwd *fw = c->fw;
-	struct wbuf pay, out;
 	struct dp_jhdr j;
 	struct dp_udp4 u;
+	struct wbuf pay;
 	uint32_t flags;
+	size_t len;
+	int err;
 
 	if (kind == FWD_PORT_RX)
 		dp_jhdr_port_rx(&j, m->src_vn);
@@ -248,7 +252,7 @@ fwd_jcopy(struct fwd_ctx *c, const struct dp_mirror *m, const struct dp_nh *nh,
 		dp_jhdr_flow(&j, ntohl(fw->host.router_id.s_addr), flags,
 		    fl->src_vn, fl->dst_vn);
 	}
-	wbuf_init(&pay, fw->pay, FWD_BUF);
+	wbuf_init(&pay, fw->copy + FWD_ROOM, FWD_BUF);
 	if (dp_jhdr_encode(&pay, &j) != 0 ||
 	    wbuf_put_bytes(&pay, f->data, caplen) == -1)
 		return -1;
@@ -262,14 +266,15 @@ fwd_jcopy(struct fwd_ctx *c, const struct dp_mirror *m, const struct dp_nh *nh,
 	u.dport = nh->an_port;
 	u.ttl = DP_FWD_TTL;
 	u.ip_id = fw->ip_id++;
-	wbuf_init(&out, fw->copy, FWD_BUF);
-	if (dp_encap_udp4(&out, &u, pay.data, pay.len) != 0)
+	len = pay.len;
+	c->f.data = dp_encap_push(pay.data, &len, &u, DP_ENCAP_NONE, 0, &err);
+	if (c->f.data == NULL)
 		return -1;
-	c->f.data = fw->copy;
-	c->f.len = out.len;
+	c->f.len = len;
+	c->f.room = (size_t)(c->f.data - fw->copy);
 	c->f.eth = true;
 	c->f.l3 = DP_ETH_HLEN;
-	c->f.l3len = out.len - DP_ETH_HLEN;
+	c->f.l3len = len - DP_ETH_HLEN;
 	return 0;
 }
 
@@ -440,12 +445,13 @@ fwd_encap(struct fwd_ctx *c, const struct dp_nh *nh)
 	ip = f.data + f.l3;
 	if (f.l3len + DP_ETH_HLEN > DP_PKT_MAX)
 		return fwd_fail(c, DP_FWD_DROP_MTU);
-	memcpy(c->fw->l2, nh->dmac.b, 6);
-	memcpy(c->fw->l2 + 6, nh->smac.b, 6);
-	c->fw->l2[12] = (ip[0] >> 4) == 6 ? 0x86 : 0x08;
-	c->fw->l2[13] = (ip[0] >> 4) == 6 ? 0xdd : 0x00;
-	memcpy(c->fw->l2 + DP_ETH_HLEN, ip, f.l3len);
-	f.data = c->fw->l2;
+	f.data = c->fw->l2 + FWD_ROOM;
+	memcpy(f.data, nh->dmac.b, 6);
+	memcpy(f.data + 6, nh->smac.b, 6);
+	f.data[12] = (ip[0] >> 4) == 6 ? 0x86 : 0x08;
+	f.data[13] = (ip[0] >> 4) == 6 ? 0xdd : 0x00;
+	memcpy(f.data + DP_ETH_HLEN, ip, f.l3len);
+	f.room = FWD_ROOM;
 	f.len = f.l3len + DP_ETH_HLEN;
 	f.l3 = DP_ETH_HLEN;
 	f.eth = true;
@@ -459,12 +465,12 @@ fwd_tunnel(struct fwd_ctx *c, const struct dp_nh *nh)
 {
 	struct dp_fwd *fw = c->fw;
 	struct dp_vif *fab = dp_vif_lookup(c->dp, nh->vif);
-	const uint8_t *pay = c->f.data;
-	size_t plen = c->f.len;
+	uint8_t *pay = c->f.data, *start;
+	size_t plen = c->f.len, room = c->f.room;
 	uint32_t label = c->label != 0 ? c->label : nh->label;
+	enum dp_encap kind;
 	struct dp_udp4 u;
-	struct wbuf w;
-	int rc;
+	int err;
 
 	if (fab == NULL)
 		return fwd_fail(c, DP_FWD_DROP_NH);
@@ -481,41 +487,46 @@ fwd_tunnel(struct fwd_ctx *c, const struct dp_nh *nh)
 	u.sport = c->hash;
 	u.ttl = DP_FWD_TTL;
 	u.ip_id = fw->ip_id++;
-	wbuf_init(&w, fw->out, FWD_BUF);
 	if (nh->tun == DP_TUN_MPLSOUDP) {
+		kind = DP_ENCAP_MPLSOUDP;
 		u.dport = DP_PORT_MPLSOUDP;
+		if (label < DP_MPLS_MIN || label > DP_LABEL_MAX)
+			return fwd_fail(c, DP_FWD_DROP_NH);
 		if (c->l3 && !c->raw) {
+			/* routed: the IP datagram only */
 			pay = c->f.data + c->f.l3;
+			room += c->f.l3;
 			plen = c->f.l3len;
 		}
-		rc = label >= DP_MPLS_MIN && label <= DP_LABEL_MAX
-		    ? dp_encap_mplsoudp(&w, &u, label, pay, plen)
-		    : -EINVAL;
 	} else {
+		kind = DP_ENCAP_VXLAN;
 		u.dport = DP_PORT_VXLAN;
+		if (label < 1 || label > DP_VNI_MAX)
+			return fwd_fail(c, DP_FWD_DROP_NH);
 		if (!c->f.eth) {
 			/* routed IP from an MPLS tunnel: a frame to our MAC */
-			memcpy(fw->l2, fw->host.mac.b, 6);
-			memcpy(fw->l2 + 6, fw->host.mac.b, 6);
-			fw->l2[12] =
-			    (c->f.data[c->f.l3] >> 4) == 6 ? 0x86 : 0x08;
-			fw->l2[13] =
-			    (c->f.data[c->f.l3] >> 4) == 6 ? 0xdd : 0x00;
 			if (c->f.l3len + DP_ETH_HLEN > DP_PKT_MAX)
 				return fwd_fail(c, DP_FWD_DROP_MTU);
-			memcpy(fw->l2 + DP_ETH_HLEN, c->f.data + c->f.l3,
-			    c->f.l3len);
-			pay = fw->l2;
+			pay = fw->l2 + FWD_ROOM;
+			memcpy(pay, fw->host.mac.b, 6);
+			memcpy(pay + 6, fw->host.mac.b, 6);
+			pay[12] = (c->f.data[c->f.l3] >> 4) == 6 ? 0x86 : 0x08;
+			pay[13] = (c->f.data[c->f.l3] >> 4) == 6 ? 0xdd : 0x00;
+			memcpy(
+			    pay + DP_ETH_HLEN, c->f.data + c->f.l3, c->f.l3len);
 			plen = c->f.l3len + DP_ETH_HLEN;
+			room = FWD_ROOM;
 		}
-		rc = label >= 1 && label <= DP_VNI_MAX
-		    ? dp_encap_vxlan(&w, &u, label, pay, plen)
-		    : -EINVAL;
 	}
-	if (rc != 0)
+	if (room < DP_ENCAP_ROOM) {
+		/* no room in front of the caller's frame: copy it */
+		memcpy(fw->out + FWD_ROOM, pay, plen);
+		pay = fw->out + FWD_ROOM;
+	}
+	if ((start = dp_encap_push(pay, &plen, &u, kind, label, &err)) == NULL)
 		return fwd_fail(
-		    c, rc == -EMSGSIZE ? DP_FWD_DROP_MTU : DP_FWD_DROP_NH);
-	return fwd_tx(c, fab, w.data, w.len);
+		    c, err == -EMSGSIZE ? DP_FWD_DROP_MTU : DP_FWD_DROP_NH);
+	return fwd_tx(c, fab, start, plen);
 }
 
 static int
@@ -569,16 +580,15 @@ static int
 fwd_ttl(struct fwd_ctx *c)
 {
 	uint8_t *ip = c->f.data + c->f.l3;
-	size_t ihl;
-	uint16_t sum;
+	uint32_t sum;
 
 	if (c->h->flags & DP_F_IP4) {
 		if (ip[8] <= 1)
 			return fwd_fail(c, DP_FWD_DROP_TTL);
 		ip[8]--;
-		ihl = (size_t)(ip[0] & 0x0f) * 4;
-		ip[10] = ip[11] = 0;
-		sum = (uint16_t)~dp_csum_fold(ip, ihl, 0);
+		/* RFC 1624: the TTL's word went down by 0x0100 */
+		sum = (uint32_t)(ip[10] << 8 | ip[11]) + 0x0100;
+		sum = (sum & 0xffff) + (sum >> 16);
 		ip[10] = (uint8_t)(sum >> 8);
 		ip[11] = (uint8_t)sum;
 	} else {
@@ -697,7 +707,8 @@ fwd_tunnel_vrf(struct fwd_ctx *c, const struct dp_pkt *p, uint32_t *nh)
 }
 
 static int
-fwd_from_fabric(struct fwd_ctx *c, uint8_t *frame, const struct dp_pkt *p)
+fwd_from_fabric(
+    struct fwd_ctx *c, uint8_t *frame, size_t room, const struct dp_pkt *p)
 {
 	const struct dp_hdrs *o = &p->outer;
 	uint32_t nh;
@@ -709,7 +720,7 @@ fwd_from_fabric(struct fwd_ctx *c, uint8_t *frame, const struct dp_pkt *p)
 		return fwd_fail(c, DP_FWD_DROP_NOT_TUNNEL);
 	c->from_fabric = true;
 	c->h = &p->inner;
-	fwd_frame_of(&c->f, frame, &p->inner, p->len);
+	fwd_frame_of(&c->f, frame, room, &p->inner, p->len);
 	if (fwd_tunnel_vrf(c, p, &nh) != 0)
 		return -1;
 	if (c->raw) {
@@ -745,6 +756,7 @@ fwd_cut_copy(struct fwd_ctx *c, uint8_t *frame, const struct dp_pkt *p)
 	c->f.len = (size_t)p->len - p->inner_off;
 	c->f.l3 = 0;
 	c->f.l3len = 0;
+	c->f.room = 0;
 	c->f.eth = true;
 	if (fwd_tunnel_vrf(c, p, &nh) != 0 || !c->raw)
 		return -1;
@@ -755,6 +767,13 @@ fwd_cut_copy(struct fwd_ctx *c, uint8_t *frame, const struct dp_pkt *p)
 int
 dp_fwd(struct dp *dp, uint32_t vif, uint8_t *frame, size_t len, uint64_t now,
     enum dp_fwd_drop *why)
+{
+	return dp_fwd_room(dp, vif, frame, len, 0, now, why);
+}
+
+int
+dp_fwd_room(struct dp *dp, uint32_t vif, uint8_t *frame, size_t len,
+    size_t room, uint64_t now, enum dp_fwd_drop *why)
 {
 	struct dp_fwd *fw = dp->fwd;
 	struct fwd_ctx c;
@@ -786,10 +805,10 @@ dp_fwd(struct dp *dp, uint32_t vif, uint8_t *frame, size_t len, uint64_t now,
 	c.hash = dp_mirror_sport(&p);
 	c.vrf = c.in->vrf;
 	if (c.in->kind == DP_VIF_FABRIC)
-		rc = fwd_from_fabric(&c, frame, &p);
+		rc = fwd_from_fabric(&c, frame, room, &p);
 	else {
 		c.h = &p.outer;
-		fwd_frame_of(&c.f, frame, &p.outer, p.len);
+		fwd_frame_of(&c.f, frame, room, &p.outer, p.len);
 		rc = fwd_from_vm(&c);
 	}
 out:

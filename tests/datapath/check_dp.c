@@ -129,9 +129,10 @@ main(void)
 	srunner_add_suite(sr, dp_jhdr_suite());
 	srunner_add_suite(sr, dp_pcap_suite());
 	srunner_add_suite(sr, dp_msg_suite());
+	srunner_add_suite(sr, dp_io_suite());
+	srunner_add_suite(sr, dp_fwd_suite());
 	srunner_add_suite(sr, dp_srv_suite());
 	srunner_add_suite(sr, dp_text_suite());
-	srunner_add_suite(sr, dp_fwd_suite());
 	srunner_run_all(sr, CK_ENV);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);

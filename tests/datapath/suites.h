@@ -17,9 +17,10 @@ Suite *dp_encap_suite(void);
 Suite *dp_jhdr_suite(void);
 Suite *dp_pcap_suite(void);
 Suite *dp_msg_suite(void);
+Suite *dp_io_suite(void);
+Suite *dp_fwd_suite(void);
 Suite *dp_srv_suite(void);
 Suite *dp_text_suite(void);
-Suite *dp_fwd_suite(void);
 
 /*
  * An assertion for loops and helpers: unlike ck_assert it tells Check

@@ -36,14 +36,15 @@ struct dp_srv_conn {
 	bool counted;               /* counts against DP_SRV_CONN_MAX */
 	size_t queued;              /* bytes in writes not completed */
 	/* a DUMP in progress: reads stop until its reply is queued */
-	bool dumping;           /* entries still to come */
-	enum dp_msg_type dtype; /* what is dumped */
-	uint32_t dseq;          /* the request's sequence */
-	uint32_t dvrf;          /* route: the VRF */
-	sa_family_t daf;        /* route: the family walked now */
-	bool dboth;             /* route: IPv6 after IPv4 */
-	uint32_t dpos;          /* index, or entries already sent */
-	size_t rlen;            /* bytes in rbuf */
+	bool dumping;             /* entries still to come */
+	enum dp_msg_type dtype;   /* what is dumped */
+	uint32_t dseq;            /* the request's sequence */
+	uint32_t dvrf;            /* route: the VRF */
+	sa_family_t daf;          /* route: the family walked now */
+	bool dboth;               /* route: IPv6 after IPv4 */
+	uint32_t dpos;            /* index, or entries already sent */
+	struct dp_flow_key dflow; /* flow: the last one sent */
+	size_t rlen;              /* bytes in rbuf */
 	uint8_t rbuf[DP_MSG_HLEN + DP_MSG_MAX]; /* one whole message */
 };
 
@@ -547,7 +548,36 @@ dp_srv_walk_flow(struct dp_flow *f, void *arg)
 		return 0;
 	}
 	dp_srv_fill_flow(&wk->c->srv->ent, f);
-	return dp_srv_walk_put(wk);
+	if (dp_srv_walk_put(wk) != 0)
+		return 1;
+	wk->c->dflow = f->key;
+	return 0;
+}
+
+/*
+ * A flow dump goes on after the last flow sent, found again by its key,
+ * along the table's creation-order list: no walk from the start per
+ * chunk.  false when the chunk filled or that flow is gone (the caller
+ * then falls back on the count).  Sets *done at the end of the list.
+ */
+static bool
+dp_srv_dump_flow_resume(struct dp_srv_conn *c, struct wbuf *wb, bool *done)
+{
+	struct dp_srv *s = c->srv;
+	const struct dp_flow *f = dp_flow_lookup(s->dp, &c->dflow);
+
+	*done = false;
+	if (c->dpos == 0 || f == NULL)
+		return false;
+	for (f = f->next_all; f != NULL; f = f->next_all) {
+		dp_srv_fill_flow(&s->ent, f);
+		if (dp_msg_encode_entry(wb, &s->ent) != 0)
+			return true;
+		c->dpos++;
+		c->dflow = f->key;
+	}
+	*done = true;
+	return true;
 }
 
 /*
@@ -615,6 +645,7 @@ dp_srv_dump_walk(struct dp_srv_conn *c, struct wbuf *wb)
 {
 	struct dp_srv_walk wk = {.c = c, .wb = wb};
 	struct dp *dp = c->srv->dp;
+	bool done;
 	int rc = 0;
 
 	switch (c->dtype) {
@@ -636,6 +667,8 @@ dp_srv_dump_walk(struct dp_srv_conn *c, struct wbuf *wb)
 		rc = dp_vxlan_walk(dp, dp_srv_walk_label, &wk);
 		break;
 	case DP_MSG_FLOW:
+		if (dp_srv_dump_flow_resume(c, wb, &done))
+			return done;
 		rc = dp_flow_walk(dp, dp_srv_walk_flow, &wk);
 		break;
 	default:

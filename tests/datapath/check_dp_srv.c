@@ -21,6 +21,7 @@
 #include "datapath/dp_srv.h"
 
 #define ST_TIMEOUT_MS 5000 /* a client's wait */
+#define ST_FLOWS      3000 /* flow pairs of the flow dump */
 
 struct st;
 typedef void (*st_client_fn)(struct st *t);
@@ -83,7 +84,7 @@ st_init(struct st *t)
 
 	memset(t, 0, sizeof(*t));
 	ck_assert_int_eq(uv_loop_init(&t->loop), 0);
-	t->dp = dt_dp_new(1024);
+	t->dp = dt_dp_new(ST_FLOWS * 2 + 64);
 	strcpy(t->dir, "/tmp/dpsrv-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(t->dir));
 	snprintf(t->path, sizeof(t->path), "%s/sock", t->dir);
@@ -650,6 +651,77 @@ st_change_client(struct st *t)
 	dp_client_free(c);
 }
 
+/* ST_FLOWS pairs in VRF 1: 10.1.0.3:i -> 10.1.0.4:80, i = 1.. */
+static void
+st_add_flows(struct st *t)
+{
+	struct dp_flow_key k;
+	struct dp_flow_cfg cfg = {
+	    .action = DP_FLOW_PASS, .mirror = {DP_MIRROR_NONE, DP_MIRROR_NONE}};
+	uint32_t i;
+
+	memset(&k, 0, sizeof(k));
+	k.vrf = 1;
+	k.af = AF_INET;
+	k.proto = 6;
+	k.dport = 80;
+	memcpy(k.sip, "\x0a\x01\x00\x03", 4);
+	memcpy(k.dip, "\x0a\x01\x00\x04", 4);
+	for (i = 1; i <= ST_FLOWS; i++) {
+		k.sport = (uint16_t)i;
+		DT_ASSERT(
+		    dp_flow_add(t->dp, &k, &cfg, i, NULL) == 0, "flow %u", i);
+	}
+}
+
+/* Every forward and reverse entry exactly once. */
+static uint8_t st_seen[2][ST_FLOWS + 1];
+
+static int
+st_flow_cb(const struct dp_msg_entry *e, void *arg)
+{
+	const struct dp_flow_key *k = &e->msg.u.flow.key;
+	uint16_t i = e->st.reverse ? k->dport : k->sport;
+
+	(void)arg;
+	DT_ASSERT(i >= 1 && i <= ST_FLOWS, "flow port %u", i);
+	st_seen[e->st.reverse][i]++;
+	return 0;
+}
+
+static void
+st_flows_client(struct st *t)
+{
+	struct dp_client *c = st_client(t);
+	struct dp_msg_reply r;
+	static struct dp_msg m;
+	uint32_t i;
+
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_FLOW;
+	m.op = DP_MSG_DUMP;
+	DT_ASSERT(dp_client_request(c, &m, st_flow_cb, NULL, &r) == 0 &&
+		r.status == 0,
+	    "flow dump");
+	for (i = 1; i <= ST_FLOWS; i++)
+		DT_ASSERT(st_seen[0][i] == 1 && st_seen[1][i] == 1,
+		    "flow %u seen %u and %u times", i, st_seen[0][i],
+		    st_seen[1][i]);
+	dp_client_free(c);
+}
+
+/* A flow dump of several chunks, resumed after the last flow sent. */
+START_TEST(test_flow_dump)
+{
+	struct st t;
+
+	st_init(&t);
+	st_add_flows(&t);
+	st_run(&t, st_flows_client);
+	st_fini(&t);
+}
+END_TEST
+
 START_TEST(test_change)
 {
 	st_test(st_change_client, true, 0);
@@ -785,6 +857,7 @@ dp_srv_suite(void)
 	tcase_add_test(tc, test_vanish);
 	tcase_add_test(tc, test_big_dump);
 	tcase_add_test(tc, test_change);
+	tcase_add_test(tc, test_flow_dump);
 	tcase_add_test(tc, test_long_path);
 	tcase_add_test(tc, test_stall);
 	tcase_add_test(tc, test_flood);

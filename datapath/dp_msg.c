@@ -3,9 +3,10 @@
  * tables.  A message is a 12-byte header (magic, version, type, op,
  * flags, body length, sequence) and a typed body: the key of the entry,
  * then for an ADD the rest of it (datapath/README.md has each layout).
- * Decoding is pure and checks every field against the limits of dp.h
- * before anything is applied, so a bad message changes nothing; the
- * layer above frames the socket stream and sends the replies.
+ * The entries answering a GET or DUMP carry the ADD body and a state
+ * tail of counters.  Decoding is pure and checks every field against
+ * the limits of dp.h before anything is applied, so a bad message
+ * changes nothing; dp_srv.c frames the socket stream and replies.
  */
 #include "datapath/dp.h"
 

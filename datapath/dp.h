@@ -908,8 +908,8 @@ int dp_msg_decode_entry(const uint8_t *data, size_t len, struct dp_msg_entry *e,
  * 0 and *blen the body length, or -EPROTO (magic, version, length above
  * DP_MSG_MAX) with *err set.
  */
-int dp_msg_frame(const uint8_t *data, size_t len, size_t *blen, uint32_t *seq,
-    struct dp_msg_err *err);
+int dp_msg_decode_frame(const uint8_t *data, size_t len, size_t *blen,
+    uint32_t *seq, struct dp_msg_err *err);
 /* Encodes a reply.  0 or -ENOBUFS. */
 int dp_msg_reply_encode(struct wbuf *w, const struct dp_msg_reply *r);
 /* Decodes a reply of exactly len bytes.  0, -EPROTO or -EINVAL. */

@@ -106,8 +106,8 @@ dp_client_read_msg(struct dp_client *c, size_t *mlen)
 
 	for (;;) {
 		if (c->len >= DP_MSG_HLEN) {
-			if (dp_msg_frame(c->buf, c->len, &blen, &seq, &err) !=
-			    0)
+			if (dp_msg_decode_frame(
+				c->buf, c->len, &blen, &seq, &err) != 0)
 				return -EPROTO;
 			if (c->len >= DP_MSG_HLEN + blen) {
 				*mlen = DP_MSG_HLEN + blen;

@@ -3,24 +3,16 @@
  * tables.  A message is a 12-byte header (magic, version, type, op,
  * flags, body length, sequence) and a typed body: the key of the entry,
  * then for an ADD the rest of it (datapath/README.md has each layout).
- * Decoding is pure and checks every field against the limits of dp.h
- * before anything is applied, so a bad message changes nothing; the
- * layer above frames the socket stream and sends the replies.
+ * The entries answering a GET or DUMP carry the ADD body and a state
+ * tail of counters.  Decoding is pure and checks every field against
+ * the limits of dp.h before anything is applied, so a bad message
+ * changes nothing; dp_srv.c frames the socket stream and replies.
  */
 #include "datapath/dp.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-/*
- * TEMPORARY until dp_policy.c is merged from main: the policy table is
- * declared in dp.h but being written elsewhere; weak references let
- * libdp link without it (a policy message then gets -EOPNOTSUPP).
- */
-#pragma weak dp_policy_set
-#pragma weak dp_policy_del
-#pragma weak dp_policy_get
 
 /* Records why and where a decode failed; returns rc. */
 static int
@@ -857,8 +849,8 @@ dp_msg_decode_body(struct buf *b, struct dp_msg *m, bool add, const char **why)
 }
 
 int
-dp_msg_frame(const uint8_t *data, size_t len, size_t *blen, uint32_t *seq,
-    struct dp_msg_err *err)
+dp_msg_decode_frame(const uint8_t *data, size_t len, size_t *blen,
+    uint32_t *seq, struct dp_msg_err *err)
 {
 	struct buf b;
 	uint16_t magic, n;
@@ -895,7 +887,7 @@ dp_msg_decode_hdr(const uint8_t *data, size_t len, uint8_t want_flags,
 	uint8_t flags;
 	int rc;
 
-	if ((rc = dp_msg_frame(data, len, &blen, seq, err)) != 0)
+	if ((rc = dp_msg_decode_frame(data, len, &blen, seq, err)) != 0)
 		return rc;
 	buf_init(&b, data, len);
 	(void)buf_skip(&b, 3);
@@ -1141,8 +1133,6 @@ dp_msg_apply_one(struct dp *dp, const struct dp_msg *m, uint64_t now)
 		return add ? dp_mirror_add(dp, &m->u.mirror)
 			   : dp_mirror_del(dp, m->u.mirror.idx);
 	case DP_MSG_POLICY:
-		if (dp_policy_set == NULL || dp_policy_del == NULL)
-			return -EOPNOTSUPP;
 		return add ? dp_policy_set(
 				 dp, m->u.policy.vif, m->rules, m->u.policy.n)
 			   : dp_policy_del(dp, m->u.policy.vif);

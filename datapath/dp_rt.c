@@ -58,7 +58,7 @@ dp_rt_common(const uint8_t *a, const uint8_t *b, unsigned max)
 static bool
 dp_rt_match(const uint8_t *a, const uint8_t *b, unsigned len)
 {
-		unsigned full = len >> 3, rest = len & 7, i;
+	unsigned full = len >> 3, rest = len & 7, i;
 
 	/* at most 16 bytes: a loop beats a call to memcmp per node */
 	for (i = 0; i < full; i++)

@@ -13,10 +13,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
-
-/* TEMPORARY until dp_policy.c is merged (see dp_msg.c). */
-#pragma weak dp_policy_get
 
 /* One write: the libuv request and its payload (STYLE.md C4). */
 struct dp_srv_write {
@@ -38,14 +36,15 @@ struct dp_srv_conn {
 	bool counted;               /* counts against DP_SRV_CONN_MAX */
 	size_t queued;              /* bytes in writes not completed */
 	/* a DUMP in progress: reads stop until its reply is queued */
-	bool dumping;           /* entries still to come */
-	enum dp_msg_type dtype; /* what is dumped */
-	uint32_t dseq;          /* the request's sequence */
-	uint32_t dvrf;          /* route: the VRF */
-	sa_family_t daf;        /* route: the family walked now */
-	bool dboth;             /* route: IPv6 after IPv4 */
-	uint32_t dpos;          /* index, or entries already sent */
-	size_t rlen;            /* bytes in rbuf */
+	bool dumping;             /* entries still to come */
+	enum dp_msg_type dtype;   /* what is dumped */
+	uint32_t dseq;            /* the request's sequence */
+	uint32_t dvrf;            /* route: the VRF */
+	sa_family_t daf;          /* route: the family walked now */
+	bool dboth;               /* route: IPv6 after IPv4 */
+	uint32_t dpos;            /* index, or entries already sent */
+	struct dp_flow_key dflow; /* flow: the last one sent */
+	size_t rlen;              /* bytes in rbuf */
 	uint8_t rbuf[DP_MSG_HLEN + DP_MSG_MAX]; /* one whole message */
 };
 
@@ -63,6 +62,7 @@ struct dp_srv {
 	uint64_t stall_ms;         /* DP_SRV_STALL_MS unless set */
 	struct dp_msg msg;         /* decode scratch (about 40 KiB) */
 	struct dp_msg_entry ent;   /* entry scratch */
+	uint8_t out[DP_SRV_CHUNK]; /* a GET answer before its exact copy */
 };
 
 static void dp_srv_conn_close(struct dp_srv_conn *c);
@@ -336,8 +336,7 @@ dp_srv_fill_policy(struct dp_srv *s, struct dp_msg_entry *e, uint32_t vif)
 	const struct dp_rule *rules;
 	uint32_t n = 0;
 
-	if (dp_policy_get == NULL ||
-	    (rules = dp_policy_get(s->dp, vif, &n)) == NULL || n == 0 ||
+	if ((rules = dp_policy_get(s->dp, vif, &n)) == NULL || n == 0 ||
 	    n > DP_POLICY_RULES_MAX)
 		return false;
 	e->msg.u.policy.vif = vif;
@@ -417,28 +416,33 @@ dp_srv_get(struct dp_srv *s, const struct dp_msg *m, struct dp_msg_entry *e)
 	return false;
 }
 
-/* The GET answer: the entry (if any) and the reply, in one write. */
+/* The GET answer: the entry (if any) and the reply, in one write of
+ * exactly their size. */
 static void
 dp_srv_do_get(struct dp_srv_conn *c, const struct dp_msg *m)
 {
 	struct dp_srv *s = c->srv;
 	struct dp_msg_entry *e = dp_srv_ent(s, m->type, m->op, m->seq);
-	struct dp_srv_write *w = dp_srv_write_new(DP_SRV_CHUNK);
+	struct dp_srv_write *w;
 	struct dp_msg_reply r;
+	struct wbuf out;
 
+	wbuf_init(&out, s->out, sizeof(s->out));
 	memset(&r, 0, sizeof(r));
 	r.seq = m->seq;
 	if (!dp_srv_get(s, m, e)) {
 		r.status = -ENOENT;
 		snprintf(r.text, sizeof(r.text), "%s get: %s",
 		    dp_msg_type_name(m->type), strerror(ENOENT));
-	} else if (dp_msg_encode_entry(&w->wb, e) != 0) {
+	} else if (dp_msg_encode_entry(&out, e) != 0) {
 		r.status = -EINVAL;
 		snprintf(r.text, sizeof(r.text), "%s get: entry not encodable",
 		    dp_msg_type_name(m->type));
 	}
-	if (dp_msg_reply_encode(&w->wb, &r) != 0)
+	if (dp_msg_reply_encode(&out, &r) != 0)
 		fatalx("dp_srv: GET answer does not fit");
+	w = dp_srv_write_new(out.len);
+	(void)wbuf_put_bytes(&w->wb, out.data, out.len);
 	(void)dp_srv_send(c, w);
 }
 
@@ -544,7 +548,36 @@ dp_srv_walk_flow(struct dp_flow *f, void *arg)
 		return 0;
 	}
 	dp_srv_fill_flow(&wk->c->srv->ent, f);
-	return dp_srv_walk_put(wk);
+	if (dp_srv_walk_put(wk) != 0)
+		return 1;
+	wk->c->dflow = f->key;
+	return 0;
+}
+
+/*
+ * A flow dump goes on after the last flow sent, found again by its key,
+ * along the table's creation-order list: no walk from the start per
+ * chunk.  false when the chunk filled or that flow is gone (the caller
+ * then falls back on the count).  Sets *done at the end of the list.
+ */
+static bool
+dp_srv_dump_flow_resume(struct dp_srv_conn *c, struct wbuf *wb, bool *done)
+{
+	struct dp_srv *s = c->srv;
+	const struct dp_flow *f = dp_flow_lookup(s->dp, &c->dflow);
+
+	*done = false;
+	if (c->dpos == 0 || f == NULL)
+		return false;
+	for (f = f->next_all; f != NULL; f = f->next_all) {
+		dp_srv_fill_flow(&s->ent, f);
+		if (dp_msg_encode_entry(wb, &s->ent) != 0)
+			return true;
+		c->dpos++;
+		c->dflow = f->key;
+	}
+	*done = true;
+	return true;
 }
 
 /*
@@ -612,6 +645,7 @@ dp_srv_dump_walk(struct dp_srv_conn *c, struct wbuf *wb)
 {
 	struct dp_srv_walk wk = {.c = c, .wb = wb};
 	struct dp *dp = c->srv->dp;
+	bool done;
 	int rc = 0;
 
 	switch (c->dtype) {
@@ -633,6 +667,8 @@ dp_srv_dump_walk(struct dp_srv_conn *c, struct wbuf *wb)
 		rc = dp_vxlan_walk(dp, dp_srv_walk_label, &wk);
 		break;
 	case DP_MSG_FLOW:
+		if (dp_srv_dump_flow_resume(c, wb, &done))
+			return done;
 		rc = dp_flow_walk(dp, dp_srv_walk_flow, &wk);
 		break;
 	default:
@@ -757,7 +793,8 @@ dp_srv_process(struct dp_srv_conn *c)
 	uint32_t seq = 0;
 
 	while (!c->closing && !c->dumping && c->rlen >= DP_MSG_HLEN) {
-		if (dp_msg_frame(c->rbuf, c->rlen, &blen, &seq, &err) != 0) {
+		if (dp_msg_decode_frame(c->rbuf, c->rlen, &blen, &seq, &err) !=
+		    0) {
 			/* no way to find the next message: say why, close */
 			dp_srv_reply_err(c, seq, -EPROTO, "framing", &err);
 			dp_srv_conn_close_after(c);
@@ -865,6 +902,12 @@ dp_srv_new(uv_loop_t *loop, struct dp *dp, const char *path,
 	uv_pipe_init(loop, &s->listener, 0);
 	s->listener.data = s;
 	s->listening = true;
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)NULL)->sun_path)) {
+		/* libuv 1.44 would bind a truncated name */
+		*err = UV_ENAMETOOLONG;
+		dp_srv_close(s);
+		return NULL;
+	}
 	(void)unlink(path); /* an old socket file */
 	if ((rc = uv_pipe_bind(&s->listener, path)) != 0 ||
 	    (rc = uv_listen((uv_stream_t *)&s->listener, DP_SRV_BACKLOG,

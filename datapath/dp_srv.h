@@ -31,7 +31,9 @@ struct dp_srv_ops {
 struct dp_srv;
 /*
  * Listens on the unix socket path (an old socket file is replaced) in
- * loop, applying requests to dp.  NULL and *err = -errno on failure.
+ * loop, applying requests to dp.  NULL and *err = -errno on failure
+ * (UV_ENAMETOOLONG for a path that does not fit a sockaddr_un); what was
+ * allocated is freed when the loop next runs.  Ignores SIGPIPE.
  */
 struct dp_srv *dp_srv_new(uv_loop_t *loop, struct dp *dp, const char *path,
     const struct dp_srv_ops *ops, void *arg, int *err);

@@ -41,8 +41,15 @@ static int PRINTFLIKE(2, 3)
 	return -EINVAL;
 }
 
+static bool
+dp_text_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Splits s (modified) into nwords plain words, then key=value words;
- * a value may be "quoted". */
+ * a value may be "quoted".  A '#' where a word would start ends the
+ * line (a comment). */
 static int
 dp_text_split(struct dp_text *t, char *s, size_t nwords)
 {
@@ -50,27 +57,29 @@ dp_text_split(struct dp_text *t, char *s, size_t nwords)
 	size_t nw = 0;
 
 	for (;;) {
-		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		while (dp_text_space(*s))
 			s++;
 		if (*s == '\0' || *s == '#')
 			return 0;
 		w = s;
-		while (*s != '\0' && *s != ' ' && *s != '\t' && *s != '\r' &&
-		    *s != '\n' && *s != '=')
+		while (*s != '\0' && !dp_text_space(*s) && *s != '=')
 			s++;
 		eq = s;
 		if (*s == '=') {
 			s++;
 			if (*s == '"') {
-				s++;
-				if ((s = strchr(s, '"')) == NULL)
+				if ((s = strchr(s + 1, '"')) == NULL)
 					return dp_text_fail(t,
 					    "%.*s: unterminated quote",
 					    (int)(eq - w), w);
 				s++;
+				if (*s != '\0' && !dp_text_space(*s))
+					return dp_text_fail(t,
+					    "%.*s: text after the closing "
+					    "quote",
+					    (int)(eq - w), w);
 			} else
-				while (*s != '\0' && *s != ' ' && *s != '\t' &&
-				    *s != '\r' && *s != '\n')
+				while (*s != '\0' && !dp_text_space(*s))
 					s++;
 		}
 		if (*s != '\0')

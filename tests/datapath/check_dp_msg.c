@@ -178,8 +178,7 @@ static const struct {
 	"02 ffffffff ffffffff 00 01 62"},
     {"vrf", msg_vrf, "4d44 01 0b 01 00 0008 00000007 00000002 00000001"},
 };
-#define MSG_TAB_OLD 7 /* the types before policy, flow and VRF */
-#define MSG_TAB_N   (sizeof(msg_tab) / sizeof(msg_tab[0]))
+#define MSG_TAB_N (sizeof(msg_tab) / sizeof(msg_tab[0]))
 
 /* Encodes m into buf (DP_MSG_HLEN + DP_MSG_MAX); the length. */
 static size_t
@@ -697,11 +696,10 @@ START_TEST(test_apply)
 	struct dp_msg_reply r;
 	struct prefix p = dt_prefix("10.1.0.0/16");
 	struct macaddr mac = {{0x02, 0, 0, 0, 0, 0x09}};
-	uint32_t vrf = 0;
+	uint32_t vrf = 0, n = 0;
 	size_t i;
 
-	/* policy needs dp_policy.c; flow and VRF have their own tests */
-	for (i = 0; i < MSG_TAB_OLD; i++) {
+	for (i = 0; i < MSG_TAB_N; i++) {
 		msg_tab[i].build(&m);
 		m.seq = (uint32_t)(100 + i);
 		ck_assert_int_eq(apply_hex(dp, &m, &r), 0);
@@ -717,6 +715,12 @@ START_TEST(test_apply)
 	ck_assert_uint_eq(dp_vxlan_lookup(dp, 5000, &vrf), 2);
 	ck_assert_uint_eq(vrf, 1);
 	ck_assert_str_eq(dp_mirror_lookup(dp, 3)->src_vn, "vn1");
+	ck_assert_ptr_nonnull(dp_policy_get(dp, 5, &n));
+	ck_assert_uint_eq(n, 1);
+	msg_flow(&m);
+	ck_assert_int_eq(
+	    dp_flow_lookup(dp, &m.u.flow.key)->action, DP_FLOW_DENY);
+	ck_assert_uint_eq(dp_vrf_flags(dp, 2), DP_VRF_MIRROR_DEST);
 
 	/* the same vif again: -EEXIST, the first one kept */
 	msg_vif(&m);

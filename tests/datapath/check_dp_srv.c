@@ -21,6 +21,7 @@
 #include "datapath/dp_srv.h"
 
 #define ST_TIMEOUT_MS 5000 /* a client's wait */
+#define ST_FLOWS      3000 /* flow pairs of the flow dump */
 
 struct st;
 typedef void (*st_client_fn)(struct st *t);
@@ -83,7 +84,7 @@ st_init(struct st *t)
 
 	memset(t, 0, sizeof(*t));
 	ck_assert_int_eq(uv_loop_init(&t->loop), 0);
-	t->dp = dt_dp_new(1024);
+	t->dp = dt_dp_new(ST_FLOWS * 2 + 64);
 	strcpy(t->dir, "/tmp/dpsrv-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(t->dir));
 	snprintf(t->path, sizeof(t->path), "%s/sock", t->dir);
@@ -217,6 +218,9 @@ static const struct {
     {"vrf add vrf=2 flags=mirror-dest", "vrf del vrf=2", 1},
     {"mirror add idx=0 nh=1 flags=dynamic,juniper analyzer=an1 src-vn=red",
 	"mirror del idx=0", 1},
+    {"policy add vif=1 rule=\"af=4 proto=6 dst=10.1.0.0/24 dport=80 "
+     "action=pass src-vn=red\" rule=\"action=deny\"",
+	"policy del vif=1", 1},
     {"flow add vrf=1 proto=6 src=10.1.0.3 dst=10.1.0.4 sport=1000 dport=80 "
      "action=pass src-vn=red dst-vn=blue",
 	"flow del vrf=1 proto=6 src=10.1.0.3 dst=10.1.0.4 sport=1000 dport=80",
@@ -271,6 +275,12 @@ st_round_trip_client(struct st *t)
 		break;
 	case DP_MSG_VRF:
 		DT_ASSERT(s.e->msg.u.vrf.flags == DP_VRF_MIRROR_DEST, "vrf");
+		break;
+	case DP_MSG_POLICY:
+		DT_ASSERT(s.e->msg.u.policy.n == 2 &&
+			s.e->msg.rules[0].dport_lo == 80 &&
+			s.e->msg.rules[1].action == DP_FLOW_DENY,
+		    "policy rules");
 		break;
 	default:
 		DT_ASSERT(s.e->msg.u.rt.nh == 2 || m.type != DP_MSG_ROUTE,
@@ -463,7 +473,9 @@ st_still_served(struct st *t)
 }
 
 /* 100000 routes in VRF 1: 10.0.0.0/32 upwards by 4, and a /8. */
+#ifndef ST_ROUTES
 #define ST_ROUTES 100000
+#endif
 static void
 st_add_routes(struct st *t)
 {
@@ -549,6 +561,173 @@ st_vanish_client(struct st *t)
 	st_still_served(t);
 }
 
+/*
+ * Reads a raw connection's answer to a DUMP: *n entries, then the
+ * reply's status.
+ */
+static int
+st_count_dump(int fd, uint32_t *n)
+{
+	static uint8_t buf[DP_MSG_HLEN + DP_MSG_MAX];
+	static struct dp_msg_reply r;
+	struct dp_msg_err err;
+	size_t len = 0, blen, mlen;
+	uint32_t seq;
+	ssize_t got;
+
+	*n = 0;
+	for (;;) {
+		while (len >= DP_MSG_HLEN &&
+		    dp_msg_decode_frame(buf, len, &blen, &seq, &err) == 0 &&
+		    len >= (mlen = DP_MSG_HLEN + blen)) {
+			if (buf[3] == DP_MSG_REPLY) {
+				DT_ASSERT(dp_msg_reply_decode(
+					      buf, mlen, &r, &err) == 0,
+				    "reply");
+				return r.status;
+			}
+			DT_ASSERT(buf[5] == DP_MSG_F_ENTRY, "not an entry");
+			(*n)++;
+			memmove(buf, buf + mlen, len - mlen);
+			len -= mlen;
+		}
+		got = read(fd, buf + len, sizeof(buf) - len);
+		DT_ASSERT(got > 0, "dump cut after %u entries", *n);
+		len += (size_t)got;
+	}
+}
+
+/* Reads exactly one message (an entry) from a raw connection. */
+static void
+st_read_one(int fd)
+{
+	static uint8_t buf[DP_MSG_HLEN + DP_MSG_MAX];
+	struct dp_msg_err err;
+	size_t len = 0, want = DP_MSG_HLEN, blen;
+	uint32_t seq;
+	ssize_t got;
+
+	while (len < want) {
+		got = read(fd, buf + len, want - len);
+		DT_ASSERT(got > 0, "read");
+		len += (size_t)got;
+		if (len == DP_MSG_HLEN) {
+			DT_ASSERT(dp_msg_decode_frame(
+				      buf, len, &blen, &seq, &err) == 0,
+			    "frame");
+			want += blen;
+		}
+	}
+	DT_ASSERT(buf[5] == DP_MSG_F_ENTRY, "not an entry");
+}
+
+/* The table changes between the chunks of a dump: it still ends, with
+ * about as many entries as there were routes. */
+static void
+st_change_client(struct st *t)
+{
+	uint8_t req[32];
+	struct dp_client *c = st_client(t);
+	struct dp_msg_reply r;
+	char line[128];
+	uint32_t n, i;
+	int fd;
+
+	fd = st_raw(t, req, st_dump_req(req));
+	st_read_one(fd); /* the dump has begun */
+	for (i = 0; i < 500; i++) {
+		snprintf(line, sizeof(line),
+		    "route del vrf=1 prefix=10.0.%u.%u/30", i / 64, i % 64 * 4);
+		DT_ASSERT(st_line(c, line, &r) == 0, "%s: %s", line, r.text);
+		snprintf(line, sizeof(line),
+		    "route add vrf=1 prefix=11.0.%u.%u/32 nh=2", i / 256,
+		    i % 256);
+		DT_ASSERT(st_line(c, line, &r) == 0, "%s: %s", line, r.text);
+	}
+	DT_ASSERT(st_count_dump(fd, &n) == 0, "dump status");
+	DT_ASSERT(n + 1 >= ST_ROUTES - 500 && n + 1 <= ST_ROUTES + 500,
+	    "%u entries", n + 1);
+	close(fd);
+	dp_client_free(c);
+}
+
+/* ST_FLOWS pairs in VRF 1: 10.1.0.3:i -> 10.1.0.4:80, i = 1.. */
+static void
+st_add_flows(struct st *t)
+{
+	struct dp_flow_key k;
+	struct dp_flow_cfg cfg = {
+	    .action = DP_FLOW_PASS, .mirror = {DP_MIRROR_NONE, DP_MIRROR_NONE}};
+	uint32_t i;
+
+	memset(&k, 0, sizeof(k));
+	k.vrf = 1;
+	k.af = AF_INET;
+	k.proto = 6;
+	k.dport = 80;
+	memcpy(k.sip, "\x0a\x01\x00\x03", 4);
+	memcpy(k.dip, "\x0a\x01\x00\x04", 4);
+	for (i = 1; i <= ST_FLOWS; i++) {
+		k.sport = (uint16_t)i;
+		DT_ASSERT(
+		    dp_flow_add(t->dp, &k, &cfg, i, NULL) == 0, "flow %u", i);
+	}
+}
+
+/* Every forward and reverse entry exactly once. */
+static uint8_t st_seen[2][ST_FLOWS + 1];
+
+static int
+st_flow_cb(const struct dp_msg_entry *e, void *arg)
+{
+	const struct dp_flow_key *k = &e->msg.u.flow.key;
+	uint16_t i = e->st.reverse ? k->dport : k->sport;
+
+	(void)arg;
+	DT_ASSERT(i >= 1 && i <= ST_FLOWS, "flow port %u", i);
+	st_seen[e->st.reverse][i]++;
+	return 0;
+}
+
+static void
+st_flows_client(struct st *t)
+{
+	struct dp_client *c = st_client(t);
+	struct dp_msg_reply r;
+	static struct dp_msg m;
+	uint32_t i;
+
+	memset(&m, 0, sizeof(m));
+	m.type = DP_MSG_FLOW;
+	m.op = DP_MSG_DUMP;
+	DT_ASSERT(dp_client_request(c, &m, st_flow_cb, NULL, &r) == 0 &&
+		r.status == 0,
+	    "flow dump");
+	for (i = 1; i <= ST_FLOWS; i++)
+		DT_ASSERT(st_seen[0][i] == 1 && st_seen[1][i] == 1,
+		    "flow %u seen %u and %u times", i, st_seen[0][i],
+		    st_seen[1][i]);
+	dp_client_free(c);
+}
+
+/* A flow dump of several chunks, resumed after the last flow sent. */
+START_TEST(test_flow_dump)
+{
+	struct st t;
+
+	st_init(&t);
+	st_add_flows(&t);
+	st_run(&t, st_flows_client);
+	st_fini(&t);
+}
+END_TEST
+
+START_TEST(test_change)
+{
+	st_test(st_change_client, true, 0);
+}
+END_TEST
+
 START_TEST(test_vanish)
 {
 	st_test(st_vanish_client, true, 0);
@@ -608,6 +787,26 @@ st_one(struct st *t, st_client_fn fn)
 	st_run(t, fn);
 }
 
+/* A path too long for a sockaddr_un is refused, not truncated. */
+START_TEST(test_long_path)
+{
+	uv_loop_t loop;
+	struct dp *dp = dt_dp_new(16);
+	char path[200];
+	int err = 0;
+
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	ck_assert_ptr_null(dp_srv_new(&loop, dp, path, NULL, NULL, &err));
+	ck_assert_int_eq(err, UV_ENAMETOOLONG);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+	dp_free(dp);
+}
+END_TEST
+
 START_TEST(test_bad)
 {
 	struct st t;
@@ -657,6 +856,9 @@ dp_srv_suite(void)
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_vanish);
 	tcase_add_test(tc, test_big_dump);
+	tcase_add_test(tc, test_change);
+	tcase_add_test(tc, test_flow_dump);
+	tcase_add_test(tc, test_long_path);
 	tcase_add_test(tc, test_stall);
 	tcase_add_test(tc, test_flood);
 	suite_add_tcase(s, tc);

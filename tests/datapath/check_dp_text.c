@@ -172,7 +172,10 @@ static const struct {
     {"policy add vif=1 rule=\"proto=6\"", "rule 1: action: missing"},
     {"policy add vif=1 rule=\"action=pass mirror=0,1,2\"", "rule 1: mirror:"},
     {"policy add vif=1 rule=\"action=pass ttl=3\"", "rule 1: ttl:"},
-    {"policy add vif=1 rule=\"action=pass", "unterminated quote"},
+    {"policy add vif=1 rule=\"action=pass", "rule: unterminated quote"},
+    {"policy add vif=1 rule=\"action=pass\"x", "rule: text after"},
+    {"vif add idx=1 kind=vm name=\"\" mac=02:00:00:00:00:01 vrf=1",
+	"name: missing"},
     {"flow add vrf=1 proto=6 src=10.1.0.3 dst=2001:db8::1 sport=1 dport=2 "
      "action=pass",
 	"dst:"},

@@ -150,7 +150,7 @@ b_run(const struct b_case *c, uint8_t **frames, size_t *lens, int nf,
     uint64_t n, struct b_run *r)
 {
 	struct dp *dp = b_node(c);
-		uint8_t *rx = xmalloc(DP_FWD_ROOM + DP_PKT_MAX);
+	uint8_t *rx = xmalloc(DP_FWD_ROOM + DP_PKT_MAX);
 	double w0, c0;
 	uint64_t i;
 	int k = 0;
@@ -160,7 +160,7 @@ b_run(const struct b_case *c, uint8_t **frames, size_t *lens, int nf,
 	w0 = b_now(CLOCK_MONOTONIC);
 	c0 = b_now(CLOCK_PROCESS_CPUTIME_ID);
 	for (i = 0; i < n; i++) {
-				memcpy(rx + DP_FWD_ROOM, frames[k], lens[k]);
+		memcpy(rx + DP_FWD_ROOM, frames[k], lens[k]);
 		(void)dp_fwd_room(dp, TA_VM1, rx + DP_FWD_ROOM, lens[k],
 		    DP_FWD_ROOM, i >> 20, NULL);
 		if (++k == nf)
@@ -187,7 +187,7 @@ b_cmp(const void *a, const void *b)
 {
 	const struct b_run *x = a, *y = b;
 
-		return (x->ns_cpu > y->ns_cpu) - (x->ns_cpu < y->ns_cpu);
+	return (x->ns_cpu > y->ns_cpu) - (x->ns_cpu < y->ns_cpu);
 }
 
 #define RX(m)                                                                  \
@@ -236,9 +236,9 @@ main(int argc, char **argv)
 	char tmp[] = "/tmp/mirador-dpbench-XXXXXX";
 	uint64_t n = 5000000;
 	size_t size = 128;
-		int ch, nf, i, fail = 0, nruns = B_RUNS, fd, only = 0, k = 0;
+	int ch, nf, i, fail = 0, nruns = B_RUNS, fd, only = 0, k = 0;
 
-		while ((ch = getopt_long(argc, argv, "c:n:s:p:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:n:s:p:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			only = atoi(optarg);
@@ -259,7 +259,7 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 			    "usage: dp-bench [-c CASE] [-n PACKETS] "
-					"[-s FRAME-BYTES] [-p PCAP] [--smoke]\n");
+			    "[-s FRAME-BYTES] [-p PCAP] [--smoke]\n");
 			return 2;
 		}
 	}
@@ -267,8 +267,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "dp-bench: -n above 0, -s in 60..1514\n");
 		return 2;
 	}
-		printf("%-50s %9s %9s %7s\n", "case", "Mpps/CPU", "ns CPU", "ratio");
-		for (c = b_cases; c->name != NULL; c++) {
+	printf("%-50s %9s %9s %7s\n", "case", "Mpps/CPU", "ns CPU", "ratio");
+	for (c = b_cases; c->name != NULL; c++) {
 		if (only != 0 && ++k != only && c != b_cases)
 			continue;
 		if (pcap == NULL) {
@@ -289,13 +289,13 @@ main(int argc, char **argv)
 		qsort(runs, (size_t)nruns, sizeof(runs[0]), b_cmp);
 		if (c == b_cases)
 			base = runs[nruns / 2];
-				printf("%-50s %9.2f %9.1f %6.2fx\n", c->name,
+		printf("%-50s %9.2f %9.1f %6.2fx\n", c->name,
 		    1e3 / runs[nruns / 2].ns_cpu, runs[nruns / 2].ns_cpu,
 		    base.ns_cpu / runs[nruns / 2].ns_cpu);
 		for (i = 0; i < nf; i++)
 			free(frames[i]);
 	}
-		printf("# %llu packets of %zu bytes per run, median of %d runs; "
+	printf("# %llu packets of %zu bytes per run, median of %d runs; "
 	       "Mpps per CPU-second; ratio: against the first line\n",
 	    (unsigned long long)n, size, nruns);
 	return fail;

@@ -5,11 +5,7 @@
 set -u
 . "$top_srcdir/tests/tap.sh"
 cd "$top_srcdir" || exit 1
-if ! command -v clang-format >/dev/null 2>&1; then
-	echo "*** SKIPPED: clang-format is not installed (run .ci/setup) ***" >&2
-	echo "1..0 # SKIP clang-format not installed"
-	exit 0
-fi
+need_cmd clang-format
 for d in common schema control-node xmpp bgp agent-stub datapath tests; do
 	files=$(find "$d" -name '*.[ch]' | sort)
 	[ -n "$files" ] || continue

@@ -101,8 +101,10 @@ struct dp_vif {
 	struct dp_ctr drop;             /* dropped */
 };
 /*
- * Adds a vif (it holds a ref on its mirror entry while mirroring).
- * 0, -EINVAL (bad field or mirror missing) or -EEXIST.
+ * Adds a vif (it holds a ref on its mirror entry while mirroring).  The
+ * same index again with the same kind and name updates its MAC, VRF,
+ * mirror flags and index, and MTU in place.  0, -EINVAL (bad field or
+ * mirror missing) or -EEXIST (the index holds another vif).
  */
 int dp_vif_add(struct dp *dp, const struct dp_vif_cfg *cfg);
 /* 0, -ENOENT, or -EBUSY while a nexthop uses it. */

@@ -453,6 +453,8 @@ dp_srv_do_apply(struct dp_srv_conn *c, const struct dp_msg *m)
 	struct dp_srv *s = c->srv;
 	struct dp_msg_reply r;
 	const struct dp_vif *v;
+	bool vif_new = m->type == DP_MSG_VIF && m->op == DP_MSG_ADD &&
+	    dp_vif_lookup(s->dp, m->u.vif.idx) == NULL;
 	int rc;
 
 	if (m->type == DP_MSG_VIF && m->op == DP_MSG_DEL &&
@@ -460,8 +462,8 @@ dp_srv_do_apply(struct dp_srv_conn *c, const struct dp_msg *m)
 	    (v = dp_vif_lookup(s->dp, m->u.vif.idx)) != NULL && v->refcnt == 0)
 		s->ops.vif_deleting(s->arg, v); /* the delete will succeed */
 	rc = dp_msg_apply_at(s->dp, m, uv_now(s->loop), &r);
-	if (rc == 0 && m->type == DP_MSG_VIF && m->op == DP_MSG_ADD &&
-	    s->ops.vif_added != NULL &&
+	/* a vif added again is updated in place: its port stays */
+	if (rc == 0 && vif_new && s->ops.vif_added != NULL &&
 	    (rc = s->ops.vif_added(
 		 s->arg, dp_vif_lookup(s->dp, m->u.vif.idx))) < 0) {
 		(void)dp_vif_del(s->dp, m->u.vif.idx);

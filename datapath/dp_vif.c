@@ -34,6 +34,32 @@ dp_vif_check(const struct dp *dp, const struct dp_vif_cfg *c)
 	return 0;
 }
 
+/*
+ * The same vif (kind and name) added again: its MAC, VRF, mirroring and
+ * MTU change in place (the agent turns port mirroring on and off so);
+ * the new mirror's ref is taken before the old one's is dropped.
+ */
+static int
+dp_vif_update(struct dp *dp, struct dp_vif *v, const struct dp_vif_cfg *cfg)
+{
+	uint32_t old = v->mirror;
+
+	if (v->kind != cfg->kind || strcmp(v->name, cfg->name) != 0)
+		return -EEXIST;
+	v->mirror = DP_MIRROR_NONE;
+	if (cfg->flags != 0) {
+		v->mirror = cfg->mirror;
+		dp__mirror_ref(dp, v->mirror);
+	}
+	if (old != DP_MIRROR_NONE)
+		dp__mirror_unref(dp, old);
+	v->mac = cfg->mac;
+	v->vrf = cfg->vrf;
+	v->flags = cfg->flags;
+	v->mtu = cfg->mtu;
+	return 0;
+}
+
 int
 dp_vif_add(struct dp *dp, const struct dp_vif_cfg *cfg)
 {
@@ -42,8 +68,8 @@ dp_vif_add(struct dp *dp, const struct dp_vif_cfg *cfg)
 
 	if ((rc = dp_vif_check(dp, cfg)) != 0)
 		return rc;
-	if (dp->vif[cfg->idx] != NULL)
-		return -EEXIST;
+	if ((v = dp->vif[cfg->idx]) != NULL)
+		return dp_vif_update(dp, v, cfg);
 	v = xcalloc(1, sizeof(*v));
 	v->idx = cfg->idx;
 	v->kind = cfg->kind;

@@ -722,9 +722,10 @@ START_TEST(test_apply)
 	    dp_flow_lookup(dp, &m.u.flow.key)->action, DP_FLOW_DENY);
 	ck_assert_uint_eq(dp_vrf_flags(dp, 2), DP_VRF_MIRROR_DEST);
 
-	/* the same vif again: -EEXIST, the first one kept */
+	/* another vif at the index: -EEXIST, the first one kept */
 	msg_vif(&m);
 	m.u.vif.mtu = 9000;
+	m.u.vif.name = "other";
 	ck_assert_int_eq(apply_hex(dp, &m, &r), -EEXIST);
 	ck_assert_int_eq(r.status, -EEXIST);
 	ck_assert_uint_eq(r.seq, 7);

@@ -48,7 +48,18 @@ START_TEST(test_vif)
 
 	v = obj_vif(7, "tap7");
 	ck_assert_int_eq(dp_vif_add(dp, &v), 0);
+	/* another vif at the index: refused; the same one: updated */
+	v.name = "tap8";
 	ck_assert_int_eq(dp_vif_add(dp, &v), -EEXIST);
+	v.name = "tap7";
+	v.kind = DP_VIF_AGENT;
+	ck_assert_int_eq(dp_vif_add(dp, &v), -EEXIST);
+	v.kind = DP_VIF_VM;
+	v.mtu = 9000;
+	ck_assert_int_eq(dp_vif_add(dp, &v), 0);
+	ck_assert_uint_eq(dp_vif_lookup(dp, 7)->mtu, 9000);
+	v.mtu = 1500;
+	ck_assert_int_eq(dp_vif_add(dp, &v), 0);
 	p = dp_vif_lookup(dp, 7);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(p->name, "tap7");
@@ -334,6 +345,21 @@ START_TEST(test_mirror)
 	ck_assert_uint_eq(dp_vif_lookup(dp, 9)->mirror, 4);
 	ck_assert_int_eq(dp_mirror_del(dp, 4), -EBUSY);
 	ck_assert_int_eq(dp_nh_del(dp, 3), -EBUSY);
+	/* updated in place: mirroring off lets go of the entry, on again
+	 * takes it back; an update to a missing mirror changes nothing */
+	v.flags = 0;
+	ck_assert_int_eq(dp_vif_add(dp, &v), 0);
+	ck_assert_uint_eq(dp_mirror_lookup(dp, 4)->refcnt, 0);
+	ck_assert_uint_eq(dp_vif_lookup(dp, 9)->mirror, DP_MIRROR_NONE);
+	v.flags = DP_VIF_MIRROR_TX;
+	v.mirror = 7;
+	ck_assert_int_eq(dp_vif_add(dp, &v), -EINVAL);
+	ck_assert_uint_eq(dp_vif_lookup(dp, 9)->flags, 0);
+	v.mirror = 4;
+	ck_assert_int_eq(dp_vif_add(dp, &v), 0);
+	ck_assert_uint_eq(dp_mirror_lookup(dp, 4)->refcnt, 1);
+	ck_assert_uint_eq(dp_vif_lookup(dp, 9)->flags, DP_VIF_MIRROR_TX);
+	ck_assert_int_eq(dp_mirror_del(dp, 4), -EBUSY);
 	ck_assert_int_eq(dp_vif_del(dp, 9), 0);
 	ck_assert_int_eq(dp_mirror_del(dp, 4), 0);
 	ck_assert_int_eq(dp_mirror_del(dp, 4), -ENOENT);

@@ -5,7 +5,8 @@
 # `miradorctl dp apply`: the vifs (kind vm) make the taps, which are
 # moved into the namespaces; then nexthops, routes and bridge entries.  The VMs ping each other (ARP
 # answered by the vrouter, routed by the inet table, ENCAP nexthops);
-# SIGUSR1 prints counters; deleting a vif removes its tap; a vif on a
+# SIGUSR1 prints counters; a vif added again is updated in place, its
+# tap kept; deleting a vif removes its tap; a vif on a
 # device that is no tap is refused and undone; SIGTERM exits 0 with
 # nothing reported by the sanitizers.  Needs root.
 set -u
@@ -66,6 +67,11 @@ ok "ns1 pings 10.1.0.4" \
 	ip netns exec "$ns1" ping -q -c 3 -i 0.2 -W 1 10.1.0.4
 ok "ns2 pings 10.1.0.3" \
 	ip netns exec "$ns2" ping -q -c 3 -i 0.2 -W 1 10.1.0.3
+echo "vif add idx=1 kind=vm name=$t1 mac=$m1 vrf=1 mtu=1400" >"$tmp/update"
+ok "vif 1 added again: updated in place" apply "$tmp/update"
+ok "... its tap stays in the namespace" ip -n "$ns1" link show "$t1"
+ok "... and still forwards" \
+	ip netns exec "$ns1" ping -q -c 1 -W 1 10.1.0.4
 ok "the gateway MAC answered ARP" \
 	sh -c "ip -n $ns1 neigh show 10.1.0.4 | grep -q $gw"
 kill -USR1 "$(cat "$tmp/vr.pid")"

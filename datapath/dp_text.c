@@ -638,6 +638,30 @@ static const char *const dp_text_objs[] = {
     [DP_MSG_VRF] = "vrf",
 };
 
+/*
+ * The decoder's checks are the protocol's: a line is accepted only when
+ * its message encodes and decodes (a range the line parser does not
+ * check itself, such as an MPLS label below 16, is refused here).
+ */
+static int
+dp_text_decodes(struct dp_text *t, const struct dp_msg *m)
+{
+	uint8_t *buf = xmalloc(DP_MSG_HLEN + DP_MSG_MAX);
+	struct dp_msg *back = xmalloc(sizeof(*back));
+	struct dp_msg_err derr;
+	struct wbuf w;
+	int rc = 0;
+
+	wbuf_init(&w, buf, DP_MSG_HLEN + DP_MSG_MAX);
+	if (dp_msg_encode(&w, m) != 0)
+		rc = dp_text_fail(t, "%s: does not encode", t->obj);
+	else if (dp_msg_decode(w.data, w.len, back, &derr) != 0)
+		rc = dp_text_fail(t, "%s: %s", t->obj, derr.reason);
+	free(back);
+	free(buf);
+	return rc;
+}
+
 int
 dp_text_parse(const char *line, struct dp_msg *m, char *err, size_t errlen)
 {
@@ -703,8 +727,10 @@ dp_text_parse(const char *line, struct dp_msg *m, char *err, size_t errlen)
 		rc = dp_text_small(t, m, add);
 		break;
 	}
-	if (rc == 0)
+		if (rc == 0)
 		rc = dp_text_done(t);
+	if (rc == 0)
+		rc = dp_text_decodes(t, m);
 done:
 	free(copy);
 	free(t);

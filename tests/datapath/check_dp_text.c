@@ -157,6 +157,8 @@ static const struct {
     {"route add vrf=1 prefix=10.1.0.0/24 nh=10 color=red", "color: unknown"},
     {"bridge add vrf=1 mac=02:00:00:00:00:01 nh=10 label=x", "label:"},
     {"mpls add label=2000000 nh=10", "label:"},
+    /* ranges only the decoder checks are refused too (fuzz dp-msg) */
+    {"mpls add label=1 nh=10", "mpls: MPLS label out of range"},
     {"vxlan add vni=5001 nh=10", "vrf: missing"},
     {"vrf add vrf=2 flags=blue", "flags:"},
     {"mirror add idx=256 nh=30 flags=dynamic", "idx:"},

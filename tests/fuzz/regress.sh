@@ -8,7 +8,7 @@
 set -u
 . "$top_srcdir/tests/tap.sh"
 seeds=$top_srcdir/tests/fuzz/seeds
-for t in bgp-msg bgp-roundtrip xmpp-stanza xmpp-item dp-pkt dp-fwd; do
+for t in bgp-msg bgp-roundtrip xmpp-stanza xmpp-item dp-pkt dp-fwd dp-msg; do
 	case $t in
 	bgp-*) dir=$seeds/bgp ;;
 	*) dir=$seeds/$t ;;

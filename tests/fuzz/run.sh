@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh TARGET SECONDS [RUNS [CORPUS]] - runs the libFuzzer build of
-# TARGET (bgp-msg, bgp-roundtrip, xmpp-stanza, xmpp-item, dp-pkt, dp-fwd) for at
+# TARGET (bgp-msg, bgp-roundtrip, xmpp-stanza, xmpp-item, dp-pkt, dp-fwd, dp-msg) for at
 # most SECONDS and RUNS inputs on its seeds (tests/fuzz/seeds/bgp/ for
 # both BGP targets, tests/fuzz/seeds/TARGET/ otherwise) with its
 # dictionary (tests/fuzz/bgp.dict, xmpp.dict, dp.dict).  New inputs go

@@ -12,7 +12,7 @@ if [ ! -x "$top_builddir/tests/fuzz/bgp-msg-fuzzer" ]; then
 fi
 scratch=$(mktemp -d /tmp/mirador-fuzz-XXXXXX) || exit 1
 trap 'rm -rf "$scratch"' EXIT
-for t in bgp-msg bgp-roundtrip xmpp-stanza xmpp-item dp-pkt dp-fwd; do
+for t in bgp-msg bgp-roundtrip xmpp-stanza xmpp-item dp-pkt dp-fwd dp-msg; do
 	if out=$(sh "$top_srcdir/tests/fuzz/run.sh" "$t" 7 500000 \
 		"$scratch/$t" 2>&1); then
 		pass "$out"

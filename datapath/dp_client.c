@@ -136,7 +136,7 @@ dp_client_request(struct dp_client *c, const struct dp_msg *m,
 	uint32_t seq = ++c->seq;
 	struct dp_msg_err err;
 	struct wbuf w;
-	size_t mlen;
+	size_t mlen = 0; /* set by dp_client_read_msg; gcc -O2 cannot tell */
 	bool reply;
 	int rc;
 

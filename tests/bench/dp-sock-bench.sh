@@ -146,9 +146,11 @@ sink_start() {
 	pids="$pids $sinkpid"
 	wait_for "$sinkout" "listening" || die "sink on $1"
 }
+# (run in $(...): a subshell cannot wait for the sink, so it waits for
+# the sink's last line instead)
 sink_stop() {
 	kill -TERM "$sinkpid"
-	wait "$sinkpid"
+	wait_for "$sinkout" "datagrams=" >/dev/null
 	_got=$(sed -n 's/.*datagrams=\([0-9]*\).*drops=\([0-9]*\).*/\1 \2/p' \
 		"$sinkout")
 	echo "${_got:-x x}"

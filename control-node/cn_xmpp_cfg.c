@@ -200,6 +200,17 @@ add_mirror(struct cfg_set *s, enum cn_mirror_kind kind, const char *name)
 }
 
 static void
+add_rule_vns(struct cfg_set *s, const struct schema_addr *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].kind == SCHEMA_ADDR_VN && a[i].vn.name != NULL)
+			add_obj(
+			    s, lookup(s, SCHEMA_VIRTUAL_NETWORK, a[i].vn.name));
+}
+
+static void
 add_policy(struct cfg_set *s, const char *name)
 {
 	const struct schema_policy *p = (const struct schema_policy *)lookup(
@@ -212,6 +223,11 @@ add_policy(struct cfg_set *s, const char *name)
 	add_obj(s, &p->obj);
 	if (p->has_mirror)
 		add_mirror(s, CN_MIRROR_POLICY, p->obj.name);
+	/* the networks its rules name: the agent matches their subnets */
+	for (i = 0; i < p->nrules; i++) {
+		add_rule_vns(s, p->rules[i].src, p->rules[i].nsrc);
+		add_rule_vns(s, p->rules[i].dst, p->rules[i].ndst);
+	}
 	for (i = 0; i < p->nrules; i++) {
 		if (!p->rules[i].has_mirror)
 			continue;

@@ -867,10 +867,22 @@ START_TEST(config_channel)
 	size_t created = 0, replaced = 0;
 	const char *add = "<config><virtual-network name='default-domain:demo:"
 			  "blue'><network-id>2</network-id></virtual-network>"
+			  "<virtual-network name='default-domain:demo:"
+			  "green'><network-id>3</network-id><subnets>"
+			  "<subnet prefix='10.3.0.0/24'/></subnets>"
+			  "</virtual-network>"
+			  "<network-policy name='p1'><rules><rule>"
+			  "<dst-addresses><address><virtual-network>"
+			  "default-domain:demo:green</virtual-network>"
+			  "</address></dst-addresses><action-list>"
+			  "<simple-action>pass</simple-action>"
+			  "</action-list></rule></rules></network-policy>"
 			  "<virtual-machine-interface name='vm2'>"
 			  "<virtual-network>default-domain:demo:blue"
 			  "</virtual-network><virtual-router>compute-9"
-			  "</virtual-router></virtual-machine-interface>"
+			  "</virtual-router><network-policies>"
+			  "<network-policy>p1</network-policy>"
+			  "</network-policies></virtual-machine-interface>"
 			  "</config>";
 	const char *t;
 
@@ -898,6 +910,10 @@ START_TEST(config_channel)
 	    0);
 	ck_assert(run_until(cfg_has_vn_blue, a9, 3000));
 	ck_assert(mock_agent_config_has(a9, "virtual-machine-interface/vm2"));
+	/* vm2's policy names green: its subnets come too */
+	ck_assert(mock_agent_config_has(a9, "network-policy/p1"));
+	ck_assert(mock_agent_config_has(
+	    a9, "virtual-network/default-domain:demo:green"));
 	ck_assert_int_eq(cn_config_delete(cn_node_config_store(node), "test",
 			     SCHEMA_VIRTUAL_MACHINE_INTERFACE, "vm1", &errs),
 	    0);

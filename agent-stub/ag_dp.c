@@ -532,7 +532,9 @@ wipe(struct ag_dp *dp)
 	if (dump(dp, DP_MSG_VIF, 0) != 0)
 		return;
 	nv = dp->ndump;
-	vifs = xmemdup(dp->dump, nv * sizeof(*vifs) + 1);
+	vifs = xcalloc(nv + 1, sizeof(*vifs));
+	if (nv > 0)
+		memcpy(vifs, dp->dump, nv * sizeof(*vifs));
 	for (i = 0; i < nv; i++)
 		bitset_set(&vrfs, vifs[i].msg.u.vif.vrf, true);
 	if (dump(dp, DP_MSG_NH, 0) == 0)

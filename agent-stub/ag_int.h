@@ -1,0 +1,121 @@
+/*
+ * ag_int.h - mirador-agent's private header: the agent, its sessions,
+ * VRFs and interfaces, and the calls between its modules (ag__).
+ */
+#ifndef SDN_AG_INT_H
+#define SDN_AG_INT_H
+
+#include "agent-stub/ag.h"
+
+/* One control-node session. */
+struct ag_sess {
+	struct ag *ag;
+	unsigned i;             /* index in ag->sess */
+	struct xmpp_client *cl; /* reconnecting client */
+	struct xmpp_conn *conn; /* Established, or NULL */
+	bool cfg;               /* carries the config subscription */
+	bool eor_sent;          /* our End-of-RIB went out */
+	bool eor_rcvd;          /* its End-of-RIB came in */
+	uint64_t items, retracts, bad;
+	char addr[SOCKADDR_STRLEN];
+};
+
+/* A VRF: one per routing instance the agent uses. */
+struct ag_vrf {
+	struct ag_vrf *next;
+	char *ri;          /* routing instance name */
+	uint32_t idx;      /* agent VRF index = instance-id */
+	uint32_t vni;      /* the VN's VNI programmed (0: none) */
+	bool mirror_dest;  /* flagged DP_VRF_MIRROR_DEST */
+	unsigned nintf;    /* local interfaces in it */
+	unsigned wants;    /* ag_ri_want counts */
+	uint32_t flood_nh; /* flood composite of local vifs (0: none) */
+	struct ht routes;  /* struct ag_route by key */
+	size_t nroutes;
+};
+
+/* A local interface (a VMI on this vrouter). */
+struct ag_intf {
+	struct ag_intf *next;
+	char *name; /* the VMI */
+	char *vn;   /* its network */
+	struct ag_vrf *vrf;
+	char tap[DP_VIF_NAME_MAX + 1];
+	struct macaddr mac;
+	size_t nips;
+	struct ipaddr ips[AG_IPS_MAX];
+	uint32_t vif, nh, label; /* datapath indexes */
+	uint32_t vni;            /* published with enet */
+	bool seen;               /* still in the config (sync sweep) */
+};
+
+struct ag {
+	uv_loop_t *loop;
+	struct ag_opts opts;
+	char name[XMPP_NAME_MAX];
+	struct ag_cfg *cfg;
+	struct ag_dp *dp;
+	struct xmpp_tls *tls;
+	struct ag_sess sess[AG_SESS_MAX];
+	unsigned nsess;
+	struct ag_vrf *vrfs;
+	struct ag_intf *intfs;
+	struct ag_hooks hooks;
+	struct ipaddr self; /* our router's ip-address (af 0: unknown) */
+	struct wbuf w;      /* stanza scratch */
+	struct xmpp_item item;
+	ag_stopped_cb stopped;
+	void *stopped_arg;
+	unsigned closing; /* handles and clients still closing */
+};
+
+/* ag_ctl.c */
+/* Sends w's bytes on session s (reset after); false on failure (the
+ * session is closed then). */
+bool ag__send(struct ag_sess *s, struct wbuf *w);
+/* Subscribes (or not) vrf on every Established session. */
+void ag__vrf_subscribe(struct ag *ag, struct ag_vrf *vrf, bool on);
+/* Publishes (or withdraws) an interface's routes on every session. */
+void ag__intf_publish(struct ag *ag, const struct ag_intf *in, bool add);
+/* Publishes on one session everything it should have (after it came
+ * up, or after the config synced). */
+void ag__sess_sync(struct ag_sess *s);
+
+/* ag_intf.c */
+/* Applies config changes to VRFs and interfaces. */
+void ag__intf_cfg(
+    struct ag *ag, const struct ag_cfg_change *ch, size_t n, bool eoc);
+struct ag_vrf *ag__vrf_find(const struct ag *ag, const char *ri);
+struct ag_intf *ag__intf_by_label(const struct ag *ag, uint32_t label);
+/* The encap nexthop of a local interface owning host prefix p, or 0. */
+uint32_t ag__intf_local_nh(
+    const struct ag *ag, const struct ag_vrf *vrf, const struct prefix *p);
+/* Tears every VRF and interface down (at exit, datapath untouched). */
+void ag__intf_fini(struct ag *ag);
+/* The default tap name of a VMI: "tap" + hex of a stable hash. */
+void ag__tap_name(const char *vmi, char *out, size_t len);
+
+/* ag_rib.c */
+/* A CN <message> on session s (items, retracts, End-of-RIB). */
+void ag__rib_message(struct ag_sess *s, const struct xmpp_node *st);
+/* Session s went down: its paths go stale. */
+void ag__rib_sess_down(struct ag *ag, unsigned sess);
+/* Reprograms one prefix of vrf (local interfaces first). */
+void ag__rib_sync_prefix(
+    struct ag *ag, struct ag_vrf *vrf, const struct prefix *p);
+void ag__rib_init(struct ag_vrf *vrf);
+/* Removes every received route of vrf from the datapath and frees it. */
+void ag__rib_fini(struct ag *ag, struct ag_vrf *vrf);
+
+/* ag_dp.c */
+struct ag_dp *ag__dp_new(struct ag *ag, const char *path);
+void ag__dp_start(struct ag_dp *dp);
+void ag__dp_stop(struct ag_dp *dp, void (*cb)(struct ag *ag));
+void ag__dp_free(struct ag_dp *dp);
+/* A vif left by an earlier agent named name: its index, else 0 with
+ * *found false (the index is then reserved for the caller). */
+uint32_t ag__dp_adopt_vif(struct ag_dp *dp, const char *name, bool *found);
+/* The config has synced: vifs nobody adopted go. */
+void ag__dp_adopt_done(struct ag_dp *dp);
+
+#endif /* SDN_AG_INT_H */

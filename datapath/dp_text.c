@@ -727,7 +727,7 @@ dp_text_parse(const char *line, struct dp_msg *m, char *err, size_t errlen)
 		rc = dp_text_small(t, m, add);
 		break;
 	}
-		if (rc == 0)
+	if (rc == 0)
 		rc = dp_text_done(t);
 	if (rc == 0)
 		rc = dp_text_decodes(t, m);

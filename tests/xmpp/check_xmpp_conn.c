@@ -682,8 +682,10 @@ START_TEST(keepalive_sent)
 	t0 = mono_ms();
 	xmpp_server_set_hold(s, 3);
 	raw_expect(r, XT_KA);
+		/* about hold / 3; the bound that matters is before the peer's hold
+	 * time runs out (a loaded machine was seen 1 s late) */
 	ck_assert_uint_ge(mono_ms() - t0, 900);
-	ck_assert_uint_le(mono_ms() - t0, 1500);
+	ck_assert_uint_lt(mono_ms() - t0, 3000);
 	ck_assert_uint_eq(xmpp_conn_stats(rc)->tx_keepalives, 1);
 	/* The client's: one at once, one a second later. */
 	WAIT(xmpp_conn_stats(srv.conn)->rx_keepalives >= 2, 1500);

@@ -711,7 +711,8 @@ const struct dp_rule *dp_policy_match(
  * packets; denied flows are dropped after their mirror copies are sent.
  * From the fabric: VXLAN VNI -> VRF (a VRF flagged DP_VRF_MIRROR_DEST
  * hands the inner frame unchanged to the VNI's nexthop, whatever its
- * MAC), MPLS label -> nexthop.  Mirror copies: port mirroring of the
+ * MAC), MPLS label -> nexthop, GRE key -> nexthop (always a mirror copy:
+ * the inner frame as is, never mirrored again nor sent back).  Mirror copies: port mirroring of the
  * receiving vif (RX) and of the vif a packet is delivered to (TX), and
  * the flow's mirrors; each mirror entry applies its sampling and snap
  * length; copies are never mirrored again.

@@ -5,7 +5,7 @@
  * and the Cloudpods-style tap-service / tap-flow commands.  A small
  * blocking HTTP/1.1 client: one request per connection, bounded in time
  * and size.  The vRouter-style commands (vif, nh, rt, mirror, flow, vrf,
- * dp apply) speak the datapath's programming socket (dp_client.c).
+ * gre, dp apply) speak the datapath's programming socket (dp_client.c).
  * Exit status: 0 done, 1 the server refused (its reason on stderr),
  * 2 usage, 3 no answer.
  */
@@ -344,7 +344,7 @@ usage(FILE *f)
 	    "  vif --list | vif --get N    interfaces\n"
 	    "  nh --list | nh --get N      nexthops\n"
 	    "  rt --dump VRF [--family inet|inet6]\n"
-	    "  mirror --dump | flow -l | vrf --dump\n"
+	    "  mirror --dump | flow -l | vrf --dump | gre --dump\n"
 	    "  dp apply FILE|-             one request per line "
 	    "(datapath/README.md)\n",
 	    CTL_DEFAULT_SERVER, CTL_DP_ENV, CTL_DEFAULT_DP);
@@ -700,11 +700,17 @@ dp_print_nh(const struct dp_msg_entry *e, void *arg)
 		break;
 	case DP_NH_TUNNEL:
 		printf("              Flags:Valid, %s, Oif:%u\n",
-		    nh->tun == DP_TUN_VXLAN ? "Vxlan" : "MPLSoUDP", nh->vif);
+		    nh->tun == DP_TUN_VXLAN     ? "Vxlan"
+			: nh->tun == DP_TUN_GRE ? "Gre"
+						: "MPLSoUDP",
+		    nh->vif);
 		printf("              Sip:%s Dip:%s %s:%u\n",
 		    inet_ntop(AF_INET, &nh->sip, a, sizeof(a)),
 		    inet_ntop(AF_INET, &nh->dip, b, sizeof(b)),
-		    nh->tun == DP_TUN_VXLAN ? "Vni" : "Label", nh->label);
+		    nh->tun == DP_TUN_VXLAN     ? "Vni"
+			: nh->tun == DP_TUN_GRE ? "Key"
+						: "Label",
+		    nh->label);
 		break;
 	case DP_NH_MIRROR_UDP:
 		printf("              Flags:Valid, Udp, Oif:%u\n", nh->vif);
@@ -799,6 +805,14 @@ dp_print_vrf(const struct dp_msg_entry *e, void *arg)
 	(void)arg;
 	printf("%5u  %s\n", e->msg.u.vrf.vrf,
 	    e->msg.u.vrf.flags & DP_VRF_MIRROR_DEST ? "mirror-dest" : "-");
+	return 0;
+}
+
+static int
+dp_print_gre(const struct dp_msg_entry *e, void *arg)
+{
+	(void)arg;
+	printf("%10u  %u\n", e->msg.u.gre.key, e->msg.u.gre.nh);
 	return 0;
 }
 
@@ -910,7 +924,7 @@ dp_cmd_rt(const struct ctl *c, int argc, char **argv)
 	return dp_query(c, &m, dp_print_rt, NULL);
 }
 
-/* mirror --dump, flow -l, vrf --dump */
+/* mirror --dump, flow -l, vrf --dump, gre --dump */
 static int
 dp_cmd_dump(const struct ctl *c, enum dp_msg_type type)
 {
@@ -940,6 +954,9 @@ dp_cmd_dump(const struct ctl *c, enum dp_msg_type type)
 		if (rc == EXIT_SUCCESS)
 			printf("\n%u entries\n", n);
 		return rc;
+	case DP_MSG_GRE:
+		printf("GRE key table\n\n%10s  %s\n", "Key", "NextHop");
+		return dp_query(c, &m, dp_print_gre, NULL);
 	default:
 		printf("%5s  %s\n", "Vrf", "Flags");
 		return dp_query(c, &m, dp_print_vrf, NULL);
@@ -1017,6 +1034,9 @@ dp_cmd(const struct ctl *c, const char *cmd, int argc, char **argv)
 	if (strcmp(cmd, "vrf") == 0 && argc == 2 &&
 	    strcmp(argv[1], "--dump") == 0)
 		return dp_cmd_dump(c, DP_MSG_VRF);
+	if (strcmp(cmd, "gre") == 0 && argc == 2 &&
+	    strcmp(argv[1], "--dump") == 0)
+		return dp_cmd_dump(c, DP_MSG_GRE);
 	if (strcmp(cmd, "dp") == 0 && argc == 3 &&
 	    strcmp(argv[1], "apply") == 0)
 		return dp_cmd_apply(c, argv[2]);

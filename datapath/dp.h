@@ -33,6 +33,7 @@
 #define DP_MPLS_MIN     16       /* labels 0..15 are reserved (RFC 3032) */
 #define DP_LABEL_MAX    0xfffff  /* largest MPLS label (20 bits) */
 #define DP_VXLAN_MAX    16384    /* entries in the VXLAN VNI table */
+#define DP_GRE_MAX      16384    /* entries in the GRE key table */
 #define DP_VNI_MAX      0xffffff /* largest VNI (24 bits); 0 is invalid */
 #define DP_MIRROR_MAX   256      /* mirror indexes 0..DP_MIRROR_MAX-1 */
 #define DP_VN_NAME_MAX  255      /* bytes of a VN or analyzer name */
@@ -119,13 +120,14 @@ enum dp_nh_type {
 	DP_NH_DISCARD = 1, /* drop */
 	DP_NH_RECEIVE,     /* to the host (agent vif) */
 	DP_NH_ENCAP,       /* to a local vif with an L2 rewrite */
-	DP_NH_TUNNEL,      /* MPLSoUDP or VXLAN over a fabric vif */
+	DP_NH_TUNNEL,      /* MPLSoUDP, VXLAN or GRE over a fabric vif */
 	DP_NH_MIRROR_UDP,  /* UDP to an analyzer ip:port */
 	DP_NH_COMPOSITE,   /* ECMP or L2 flood over member nexthops */
 };
 enum dp_tun_type {
 	DP_TUN_MPLSOUDP = 1, /* label in an MPLS header, UDP port 6635 */
 	DP_TUN_VXLAN,        /* VNI in a VXLAN header, UDP port 4789 */
+	DP_TUN_GRE,          /* 32-bit key in a GRE header, IPv4 protocol 47 */
 };
 struct dp_nh {
 	uint32_t idx;         /* 1..DP_NH_MAX-1 */
@@ -138,7 +140,8 @@ struct dp_nh {
 	enum dp_tun_type tun; /* encapsulation */
 	struct in_addr sip;   /* outer source IPv4 */
 	struct in_addr dip;   /* outer destination IPv4 (not 0) */
-	uint32_t label;       /* MPLS label (DP_MPLS_MIN..) or VNI (1..) */
+	uint32_t
+	    label; /* MPLS label (DP_MPLS_MIN..), VNI (1..), GRE key (any) */
 	/* MIRROR_UDP */
 	struct ipaddr an_ip; /* analyzer address, v4 or v6 */
 	uint16_t an_port;    /* analyzer port, not 0 */
@@ -241,6 +244,17 @@ typedef int (*dp_label_walk_cb)(
     uint32_t key, uint32_t vrf, uint32_t nh, void *arg);
 int dp_mpls_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg);
 int dp_vxlan_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg);
+/*
+ * GRE key -> nexthop (receiving side of GRE mirror tunnels): a GRE frame
+ * from the fabric is handed, unchanged, to its key's nexthop.  Any
+ * 32-bit key; adds or replaces.  0, -EINVAL (missing nh) or -ENOSPC.
+ */
+int dp_gre_add(struct dp *dp, uint32_t key, uint32_t nh);
+int dp_gre_del(struct dp *dp, uint32_t key); /* 0 or -ENOENT */
+/* The key's nexthop index, or 0. */
+uint32_t dp_gre_lookup(const struct dp *dp, uint32_t key);
+/* Every key (vrf 0), in hash order, as dp_mpls_walk. */
+int dp_gre_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg);
 
 /* dp_mirror.c: the mirror table (reference/contrail-protocol.md 5). */
 #define DP_MIRROR_DYNAMIC     0x01u /* to an analyzer VM, routed */
@@ -390,6 +404,8 @@ void dp_flow_get_stats(const struct dp *dp, struct dp_flow_stats *st);
 #define DP_UDP_HLEN       8     /* UDP header */
 #define DP_VXLAN_HLEN     8     /* flags, reserved, VNI, reserved */
 #define DP_MPLS_HLEN      4     /* one label stack entry */
+#define DP_GRE_HLEN       4     /* GRE flags, version and protocol */
+#define DP_GRE_KEY_HLEN   8     /* the GRE header we send: with a key */
 #define DP_PKT_MAX        65535 /* largest frame decoded or built */
 #define DP_PKT_MAX_LABELS 4     /* MPLS labels walked before giving up */
 #define DP_PKT_MAX_EXTHDR 4     /* IPv6 extension headers walked */
@@ -403,10 +419,12 @@ void dp_flow_get_stats(const struct dp *dp, struct dp_flow_stats *st);
 #define DP_ETHERTYPE_ARP  0x0806
 #define DP_ETHERTYPE_VLAN 0x8100
 #define DP_ETHERTYPE_IP6  0x86dd
+#define DP_ETHERTYPE_TEB  0x6558 /* transparent Ethernet bridging (GRE) */
 
 #define DP_IPPROTO_ICMP  1
 #define DP_IPPROTO_TCP   6
 #define DP_IPPROTO_UDP   17
+#define DP_IPPROTO_GRE   47
 #define DP_IPPROTO_ICMP6 58
 
 /* Why a packet was dropped; dp_drop_name() gives a stable name. */
@@ -423,6 +441,7 @@ enum dp_drop {
 	DP_DROP_TOO_MANY_EXTHDR, /* IPv6 extension chain too long */
 	DP_DROP_BAD_ARP,         /* ARP not Ethernet/IPv4 */
 	DP_DROP_BAD_MPLS,        /* label payload neither IP nor Ethernet */
+	DP_DROP_BAD_GRE, /* GRE version, flags or protocol unsupported */
 	DP_DROP__MAX
 };
 /* A constant name per reason ("truncated", ...); "unknown" out of range. */
@@ -466,6 +485,7 @@ enum dp_encap {
 	DP_ENCAP_NONE = 0,
 	DP_ENCAP_VXLAN,    /* UDP 4789 */
 	DP_ENCAP_MPLSOUDP, /* UDP 6635 */
+	DP_ENCAP_GRE,      /* IPv4 protocol 47, key, Ethernet (RFC 2890) */
 };
 
 /* A decoded frame: outer headers, and inner ones behind an overlay. */
@@ -474,6 +494,7 @@ struct dp_pkt {
 	struct dp_hdrs outer; /* the frame's own headers */
 	enum dp_encap encap;  /* DP_ENCAP_NONE: inner unset */
 	uint32_t vni;         /* VXLAN VNI */
+	uint32_t key;         /* GRE key */
 	uint32_t label;       /* MPLS bottom-of-stack label */
 	uint8_t nlabels;      /* labels in the stack */
 	uint16_t inner_off;   /* inner Ethernet frame, or inner IP */
@@ -525,10 +546,18 @@ int dp_encap_vxlan(struct wbuf *w, const struct dp_udp4 *u, uint32_t vni,
 int dp_encap_mplsoudp(struct wbuf *w, const struct dp_udp4 *u, uint32_t label,
     const uint8_t *frame, size_t len);
 /*
+ * Ethernet, IPv4 (protocol 47, checksummed, DF clear) and a GRE header
+ * (K bit, version 0, protocol 0x6558, the key) before the Ethernet frame
+ * (u's ports are not used).  Same returns as dp_encap_udp4.
+ */
+#define DP_GRE_OVERHEAD (DP_ETH_HLEN + DP_IP4_HLEN + DP_GRE_KEY_HLEN)
+int dp_encap_gre(struct wbuf *w, const struct dp_udp4 *u, uint32_t key,
+    const uint8_t *frame, size_t len);
+/*
  * The same in place: the len payload bytes at data have at least
  * DP_ENCAP_ROOM writable bytes in front of them, where the headers are
- * written (kind DP_ENCAP_NONE: plain UDP; label is the VNI or MPLS
- * label).  Returns the new start with *len grown, or NULL with *err
+ * written (kind DP_ENCAP_NONE: plain UDP; label is the VNI, MPLS
+ * label or GRE key; DP_ENCAP_GRE writes no UDP header).  Returns the new start with *len grown, or NULL with *err
  * -EINVAL (label or VNI out of range) or -EMSGSIZE (past DP_PKT_MAX).
  */
 #define DP_ENCAP_ROOM (DP_UDP4_OVERHEAD + DP_VXLAN_HLEN)
@@ -682,7 +711,8 @@ const struct dp_rule *dp_policy_match(
  * packets; denied flows are dropped after their mirror copies are sent.
  * From the fabric: VXLAN VNI -> VRF (a VRF flagged DP_VRF_MIRROR_DEST
  * hands the inner frame unchanged to the VNI's nexthop, whatever its
- * MAC), MPLS label -> nexthop.  Mirror copies: port mirroring of the
+ * MAC), MPLS label -> nexthop, GRE key -> nexthop (always a mirror copy:
+ * the inner frame as is, never mirrored again nor sent back).  Mirror copies: port mirroring of the
  * receiving vif (RX) and of the vif a packet is delivered to (TX), and
  * the flow's mirrors; each mirror entry applies its sampling and snap
  * length; copies are never mirrored again.
@@ -711,6 +741,7 @@ enum dp_fwd_drop {
 	DP_FWD_DROP_TTL,        /* routed packet with TTL <= 1 */
 	DP_FWD_DROP_LOOP,       /* would go back out where it came from */
 	DP_FWD_DROP_NH,         /* a nexthop that cannot send this */
+	DP_FWD_DROP_NO_KEY,     /* unknown GRE key */
 	DP_FWD_DROP__MAX
 };
 /* A constant name per reason ("no-route", ...); "unknown" out of range. */
@@ -790,8 +821,9 @@ enum dp_msg_type {
 	DP_MSG_POLICY,  /* struct dp_msg_policy, rules in dp_msg.rules */
 	DP_MSG_FLOW,    /* struct dp_msg_flow */
 	DP_MSG_VRF,     /* struct dp_msg_vrf */
+	DP_MSG_GRE,     /* struct dp_msg_gre */
 };
-#define DP_MSG_TYPE_LAST DP_MSG_VRF /* largest type code */
+#define DP_MSG_TYPE_LAST DP_MSG_GRE /* largest type code */
 enum dp_msg_op {
 	DP_MSG_ADD = 1, /* body: the whole entry */
 	DP_MSG_DEL,     /* body: the key only */
@@ -816,6 +848,10 @@ struct dp_msg_mpls {
 struct dp_msg_vxlan {
 	uint32_t vni; /* 1..DP_VNI_MAX */
 	uint32_t vrf; /* < DP_VRF_MAX (ADD) */
+	uint32_t nh;  /* nexthop index (ADD) */
+};
+struct dp_msg_gre {
+	uint32_t key; /* any 32-bit GRE key */
 	uint32_t nh;  /* nexthop index (ADD) */
 };
 struct dp_msg_policy {
@@ -847,6 +883,7 @@ struct dp_msg {
 		struct dp_msg_policy policy;
 		struct dp_msg_flow flow;
 		struct dp_msg_vrf vrf;
+		struct dp_msg_gre gre;
 	} u;
 	char name[DP_VIF_NAME_MAX + 1];    /* storage for u.vif.name */
 	char analyzer[DP_VN_NAME_MAX + 1]; /* for u.mirror.analyzer */

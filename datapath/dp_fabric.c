@@ -3,7 +3,10 @@
  * the fabric vif.  The engine sees every datagram as an Ethernet/IPv4/UDP
  * frame: on receive dp_io writes a synthetic header into the headroom
  * before the payload (dp_fab_hdr_build); on transmit it takes the outer
- * destination and the payload out of the frame (dp_fab_tx_parse).
+ * destination and the payload out of the frame (dp_fab_tx_parse).  GRE
+ * goes through a raw IPv4 socket, which gives the IPv4 header on
+ * receive (dp_fab_ip4_wrap puts an Ethernet header in front) and
+ * writes it on transmit (dp_fab_gre_tx_parse takes the IPv4 payload).
  *
  * Pure: no I/O, no allocation, every read bounded by the frame length.
  */
@@ -70,6 +73,54 @@ dp_fab_hdr_build(uint8_t *hdr, const struct dp_fab_addr *a, size_t paylen)
 	put16(udp + 2, a->dport);
 	put16(udp + 4, (uint16_t)(DP_UDP_HLEN + paylen));
 	put16(udp + 6, 0); /* no checksum, allowed over IPv4 */
+	return 0;
+}
+
+int
+dp_fab_gre_tx_parse(const uint8_t *frame, size_t len, uint32_t *dst,
+    const uint8_t **pay, size_t *paylen)
+{
+	const uint8_t *ip;
+	size_t ihl, tlen;
+
+	if (len < DP_ETH_HLEN + DP_IP4_HLEN ||
+	    get16(frame + 12) != DP_ETHERTYPE_IP4)
+		return -EPROTO;
+	ip = frame + DP_ETH_HLEN;
+	if ((ip[0] >> 4) != 4 ||
+	    (ihl = (size_t)(ip[0] & 0x0f) * 4) < DP_IP4_HLEN)
+		return -EPROTO;
+	tlen = get16(ip + 2);
+	if (tlen < ihl + DP_GRE_HLEN || tlen > len - DP_ETH_HLEN ||
+	    ip[9] != DP_IPPROTO_GRE)
+		return -EPROTO;
+	if (get16(ip + 6) & 0x3fff)
+		return -EINVAL;
+	if ((*dst = get32(ip + 16)) == 0)
+		return -EINVAL;
+	*pay = ip + ihl;
+	*paylen = tlen - ihl;
+	return 0;
+}
+
+int
+dp_fab_ip4_wrap(uint8_t *frame, size_t iplen, const struct dp_fab_addr *a,
+    size_t *flen, uint32_t *dst)
+{
+	const uint8_t *ip = frame + DP_ETH_HLEN;
+	size_t ihl, tlen;
+
+	if (iplen < DP_IP4_HLEN || (ip[0] >> 4) != 4)
+		return -EPROTO;
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	tlen = get16(ip + 2);
+	if (ihl < DP_IP4_HLEN || ihl > iplen || tlen < ihl || tlen > iplen)
+		return -EPROTO;
+	memcpy(frame, a->dmac.b, 6);
+	memcpy(frame + 6, a->smac.b, 6);
+	put16(frame + 12, DP_ETHERTYPE_IP4);
+	*flen = DP_ETH_HLEN + tlen;
+	*dst = get32(ip + 16);
 	return 0;
 }
 

@@ -7,7 +7,9 @@
  * frame sent leaves through the tx callback from the frame itself or
  * from one of four scratch buffers allocated once: nothing is allocated
  * per packet.  Copies (mirror_send) run with copy set, so they are never
- * mirrored again and make no flows.
+ * mirrored again and make no flows.  GRE from the fabric is a mirror
+ * copy by definition (Cloudpods tap flows to another node's tap
+ * service): its key names the nexthop that gets the inner frame as is.
  */
 #include "datapath/dp_int.h"
 
@@ -86,6 +88,7 @@ static const char *const fwd_drop_names[DP_FWD_DROP__MAX] = {
     [DP_FWD_DROP_TTL] = "ttl",
     [DP_FWD_DROP_LOOP] = "loop",
     [DP_FWD_DROP_NH] = "bad-nexthop",
+    [DP_FWD_DROP_NO_KEY] = "no-gre-key",
 };
 
 static const struct macaddr fwd_bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
@@ -458,8 +461,12 @@ fwd_encap(struct fwd_ctx *c, const struct dp_nh *nh)
 	return fwd_deliver(c, out, &f);
 }
 
-/* A tunnel nexthop: MPLSoUDP (IP if routed, else the frame) or VXLAN
- * (always a frame) to the nexthop's remote address, out of its vif. */
+/*
+ * A tunnel nexthop: MPLSoUDP (IP if routed, else the frame), VXLAN or
+ * GRE (always a frame) to the nexthop's remote address, out of its vif.
+ * A GRE key is always the nexthop's: it is 32 bits, which the 24-bit
+ * label/VNI of bridge and mirror entries cannot carry.
+ */
 static int
 fwd_tunnel(struct fwd_ctx *c, const struct dp_nh *nh)
 {
@@ -499,10 +506,15 @@ fwd_tunnel(struct fwd_ctx *c, const struct dp_nh *nh)
 			plen = c->f.l3len;
 		}
 	} else {
-		kind = DP_ENCAP_VXLAN;
-		u.dport = DP_PORT_VXLAN;
-		if (label < 1 || label > DP_VNI_MAX)
-			return fwd_fail(c, DP_FWD_DROP_NH);
+		if (nh->tun == DP_TUN_GRE) {
+			kind = DP_ENCAP_GRE;
+			label = nh->label;
+		} else {
+			kind = DP_ENCAP_VXLAN;
+			u.dport = DP_PORT_VXLAN;
+			if (label < 1 || label > DP_VNI_MAX)
+				return fwd_fail(c, DP_FWD_DROP_NH);
+		}
 		if (!c->f.eth) {
 			/* routed IP from an MPLS tunnel: a frame to our MAC */
 			if (c->f.l3len + DP_ETH_HLEN > DP_PKT_MAX)
@@ -691,6 +703,15 @@ fwd_tunnel_vrf(struct fwd_ctx *c, const struct dp_pkt *p, uint32_t *nh)
 {
 	struct dp_nh *n;
 
+	if (p->encap == DP_ENCAP_GRE) {
+		/* always a mirror copy: handed on unchanged, whatever VRF */
+		if ((*nh = dp_gre_lookup(c->dp, p->key)) == 0 ||
+		    (n = dp_nh_lookup(c->dp, *nh)) == NULL)
+			return fwd_fail(c, DP_FWD_DROP_NO_KEY);
+		c->vrf = n->vrf;
+		c->raw = c->f.eth;
+		return 0;
+	}
 	if (p->encap == DP_ENCAP_VXLAN) {
 		if ((*nh = dp_vxlan_lookup(c->dp, p->vni, &c->vrf)) == 0)
 			return fwd_fail(c, DP_FWD_DROP_NO_VNI);
@@ -739,7 +760,7 @@ fwd_from_fabric(
 
 /*
  * A fabric frame whose inner frame did not decode: still a mirror copy
- * when its VNI or label leads to a mirror destination VRF (copies may
+ * when its VNI, label or GRE key leads to a mirror destination (copies may
  * be cut to a snap length), else a drop.
  */
 static int

@@ -26,6 +26,7 @@ struct dp {
 	struct ht bridge;                        /* struct dp_bridge */
 	struct ht mpls;                          /* struct dp_label */
 	struct ht vxlan;                         /* struct dp_label */
+	struct ht gre;                           /* struct dp_label */
 	struct dp_mirror *mirror[DP_MIRROR_MAX]; /* owned */
 	struct ht flows;                         /* struct dp_flow */
 	struct pool flow_pool;                   /* struct dp_flow */

@@ -8,7 +8,12 @@
  * mirror copies), read with one recvmmsg of DP_IO_BATCH datagrams per
  * wakeup into slots with DP_UDP4_OVERHEAD bytes of headroom for the
  * synthetic header (dp_fabric.c), written with sendmmsg from a per
- * socket batch flushed when full and after every callback.  pcap files
+ * socket batch flushed when full and after every callback.  GRE (IPv4
+ * protocol 47) has no port: a raw socket of protocol 47 bound to the
+ * underlay address receives it (the kernel gives the IPv4 header, we
+ * put an Ethernet header in front) and sends it (we give the GRE header
+ * and the inner frame, the kernel writes the IPv4 header).  Opening it
+ * needs CAP_NET_RAW: without, the fabric runs without GRE.  pcap files
  * replay into a vif and record what a vif sends.
  *
  * Every buffer is allocated when the I/O layer or a port is created,
@@ -42,6 +47,7 @@ enum dp_io_sock {
 	DP_IO_SOCK_MPLS = 0, /* bound to DP_PORT_MPLSOUDP */
 	DP_IO_SOCK_VXLAN,    /* bound to DP_PORT_VXLAN */
 	DP_IO_SOCK_OTHER,    /* bound to an ephemeral port */
+	DP_IO_SOCK_GRE,      /* raw, IPv4 protocol 47 (may stay closed) */
 	DP_IO_SOCK__MAX
 };
 
@@ -55,11 +61,11 @@ struct dp_io_tap {
 	struct dp_io_ctr ctr;           /* counters */
 };
 
-/* One fabric socket and its transmit batch. */
+/* One fabric socket (UDP, or the raw GRE one) and its transmit batch. */
 struct dp_io_udp {
 	struct dp_io *io;                    /* owner */
 	int fd;                              /* -1 when not open */
-	uint16_t port;                       /* bound port, host order */
+	uint16_t port;                       /* bound port, host order; 0 GRE */
 	uv_poll_t poll;                      /* readable */
 	unsigned tn;                         /* datagrams queued */
 	struct mmsghdr tmsg[DP_IO_BATCH];    /* sendmmsg vector */
@@ -179,6 +185,74 @@ io_ts_usec(const struct dp_io *io)
 /* Fabric sockets */
 
 static void udp_poll_cb(uv_poll_t *h, int status, int events);
+static void gre_poll_cb(uv_poll_t *h, int status, int events);
+
+/* The transmit batch of a socket just bound, and its poll handle. */
+static int
+sock_start(struct dp_io *io, struct dp_io_udp *u, uv_poll_cb cb)
+{
+	unsigned i;
+	int rc;
+
+	u->tbuf = xmalloc((size_t)DP_IO_BATCH * DP_IO_DGRAM_MAX);
+	for (i = 0; i < DP_IO_BATCH; i++) {
+		u->tiov[i].iov_base = u->tbuf + (size_t)i * DP_IO_DGRAM_MAX;
+		u->tmsg[i].msg_hdr.msg_iov = &u->tiov[i];
+		u->tmsg[i].msg_hdr.msg_iovlen = 1;
+		u->tmsg[i].msg_hdr.msg_name = &u->tto[i];
+		u->tmsg[i].msg_hdr.msg_namelen = sizeof(u->tto[i]);
+	}
+	if ((rc = uv_poll_init(io->loop, &u->poll, u->fd)) != 0) {
+		close(u->fd);
+		u->fd = -1;
+		return rc;
+	}
+	u->poll.data = u;
+	io->nopen++;
+	return uv_poll_start(&u->poll, UV_READABLE, cb);
+}
+
+/*
+ * The raw GRE socket, bound to the underlay address (the kernel then
+ * delivers only GRE to that address, and sends from it).  Not being
+ * allowed to open it is no error: the fabric runs without GRE and GRE
+ * frames are dropped (counted on the "none" port).
+ */
+static int
+gre_open(struct dp_io *io, struct dp_io_udp *u)
+{
+	struct sockaddr_in sin;
+	int sz = DP_IO_SOCKBUF, rc;
+	char abuf[INET_ADDRSTRLEN];
+
+	u->io = io;
+	u->fd = socket(
+	    AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_GRE);
+	if (u->fd == -1 && (errno == EPERM || errno == EACCES)) {
+		log_warnx("fabric: no raw socket for GRE (%s): GRE tunnels "
+			  "will drop",
+		    strerror(errno));
+		return 0;
+	}
+	if (u->fd == -1)
+		return -errno;
+	(void)setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	(void)setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = io->cfg.underlay;
+	if (bind(u->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		rc = -errno;
+		log_warn("fabric: bind gre %s",
+		    inet_ntop(AF_INET, &io->cfg.underlay, abuf, sizeof(abuf)));
+		close(u->fd);
+		u->fd = -1;
+		return rc;
+	}
+	log_debug("fabric: gre %s",
+	    inet_ntop(AF_INET, &io->cfg.underlay, abuf, sizeof(abuf)));
+	return sock_start(io, u, gre_poll_cb);
+}
 
 static int
 udp_open(struct dp_io *io, struct dp_io_udp *u, uint16_t port)
@@ -186,7 +260,6 @@ udp_open(struct dp_io *io, struct dp_io_udp *u, uint16_t port)
 	struct sockaddr_in sin;
 	socklen_t slen = sizeof(sin);
 	int one = 1, sz = DP_IO_SOCKBUF, rc;
-	unsigned i;
 	char abuf[INET_ADDRSTRLEN];
 
 	u->io = io;
@@ -211,24 +284,9 @@ udp_open(struct dp_io *io, struct dp_io_udp *u, uint16_t port)
 		return rc;
 	}
 	u->port = ntohs(sin.sin_port);
-	u->tbuf = xmalloc((size_t)DP_IO_BATCH * DP_IO_DGRAM_MAX);
-	for (i = 0; i < DP_IO_BATCH; i++) {
-		u->tiov[i].iov_base = u->tbuf + (size_t)i * DP_IO_DGRAM_MAX;
-		u->tmsg[i].msg_hdr.msg_iov = &u->tiov[i];
-		u->tmsg[i].msg_hdr.msg_iovlen = 1;
-		u->tmsg[i].msg_hdr.msg_name = &u->tto[i];
-		u->tmsg[i].msg_hdr.msg_namelen = sizeof(u->tto[i]);
-	}
-	if ((rc = uv_poll_init(io->loop, &u->poll, u->fd)) != 0) {
-		close(u->fd);
-		u->fd = -1;
-		return rc;
-	}
-	u->poll.data = u;
-	io->nopen++;
 	log_debug("fabric: udp %s:%u",
 	    inet_ntop(AF_INET, &io->cfg.underlay, abuf, sizeof(abuf)), u->port);
-	return uv_poll_start(&u->poll, UV_READABLE, udp_poll_cb);
+	return sock_start(io, u, udp_poll_cb);
 }
 
 /* Sends u's batch; what the kernel refuses is counted and dropped. */
@@ -274,27 +332,27 @@ dp_io_flush(struct dp_io *io)
 			udp_flush(&io->udp[i]);
 }
 
-static void
-udp_poll_cb(uv_poll_t *h, int status, int events)
+/*
+ * One recvmmsg of up to DP_IO_BATCH datagrams on u into the receive
+ * slots, each read hdr bytes after the engine's room (where the
+ * synthetic header goes).  The datagrams, or 0 (nothing, or an error
+ * logged).
+ */
+static int
+sock_recv(struct dp_io *io, struct dp_io_udp *u, int status, size_t hdr)
 {
-	struct dp_io_udp *u = h->data;
-	struct dp_io *io = u->io;
-	struct dp_fab_addr a;
-	struct dp_vif *v;
-	uint8_t *slot;
 	unsigned i;
 	int n;
 
-	(void)events;
 	if (status < 0) {
 		log_warnx(
 		    "fabric: poll port %u: %s", u->port, uv_strerror(status));
-		return;
+		return 0;
 	}
 	for (i = 0; i < DP_IO_BATCH; i++) {
-		io->riov[i].iov_base = io->rbuf + (size_t)i * DP_IO_SLOT +
-		    DP_FWD_ROOM + DP_UDP4_OVERHEAD;
-		io->riov[i].iov_len = DP_IO_DGRAM_MAX;
+		io->riov[i].iov_base =
+		    io->rbuf + (size_t)i * DP_IO_SLOT + DP_FWD_ROOM + hdr;
+		io->riov[i].iov_len = DP_IO_SLOT - DP_FWD_ROOM - hdr;
 		io->rmsg[i].msg_hdr.msg_iov = &io->riov[i];
 		io->rmsg[i].msg_hdr.msg_iovlen = 1;
 		io->rmsg[i].msg_hdr.msg_name = &io->rfrom[i];
@@ -308,11 +366,36 @@ udp_poll_cb(uv_poll_t *h, int status, int events)
 		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR)
 			log_warn("fabric: recvmmsg port %u", u->port);
-		return;
+		return 0;
 	}
 	u->ctr.rx_batches++;
-	v = io->fabric_vif < DP_VIF_MAX ? dp_vif_lookup(io->dp, io->fabric_vif)
-					: NULL;
+	return n;
+}
+
+/* The fabric vif, or NULL. */
+static struct dp_vif *
+io_fabric(const struct dp_io *io)
+{
+	return io->fabric_vif < DP_VIF_MAX
+	    ? dp_vif_lookup(io->dp, io->fabric_vif)
+	    : NULL;
+}
+
+static void
+udp_poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct dp_io_udp *u = h->data;
+	struct dp_io *io = u->io;
+	struct dp_fab_addr a;
+	struct dp_vif *v;
+	uint8_t *slot;
+	unsigned i;
+	int n;
+
+	(void)events;
+	if ((n = sock_recv(io, u, status, DP_UDP4_OVERHEAD)) == 0)
+		return;
+	v = io_fabric(io);
 	memset(&a, 0, sizeof(a));
 	if (v != NULL)
 		a.dmac = v->mac;
@@ -344,6 +427,96 @@ udp_poll_cb(uv_poll_t *h, int status, int events)
 	dp_io_flush(io);
 }
 
+/*
+ * GRE received on the raw socket: the IPv4 datagram, header included,
+ * read DP_ETH_HLEN bytes after the room, gets a synthetic Ethernet
+ * header (destination the fabric vif's MAC) and goes to the engine as a
+ * whole frame.  GRE to another address is dropped (rx_foreign): the
+ * bound socket should never see it, but two vrouters on one host each
+ * have a raw GRE socket, and an unbound one would see everything.
+ */
+static void
+gre_poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct dp_io_udp *u = h->data;
+	struct dp_io *io = u->io;
+	struct dp_fab_addr a;
+	struct dp_vif *v;
+	uint8_t *slot;
+	size_t flen;
+	uint32_t dst;
+	unsigned i;
+	int n;
+
+	(void)events;
+	if ((n = sock_recv(io, u, status, DP_ETH_HLEN)) == 0)
+		return;
+	v = io_fabric(io);
+	memset(&a, 0, sizeof(a));
+	if (v != NULL)
+		a.dmac = v->mac;
+	a.smac = (struct macaddr)DP_IO_PEER_MAC_INIT;
+	for (i = 0; i < (unsigned)n; i++) {
+		size_t len = io->rmsg[i].msg_len;
+
+		u->ctr.rx_frames++;
+		u->ctr.rx_bytes += len;
+		slot = io->rbuf + (size_t)i * DP_IO_SLOT + DP_FWD_ROOM;
+		if (v == NULL || (io->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+		    dp_fab_ip4_wrap(slot, len, &a, &flen, &dst) != 0) {
+			u->ctr.rx_drops++;
+			continue;
+		}
+		if (dst != ntohl(io->cfg.underlay.s_addr)) {
+			u->ctr.rx_foreign++;
+			continue;
+		}
+		io->rx(io->rx_arg, v->idx, slot, flen, DP_FWD_ROOM);
+	}
+	dp_io_flush(io);
+}
+
+/* Queues an entry of u's batch: len bytes of pay to dst:port. */
+static void
+sock_queue(struct dp_io_udp *u, const uint8_t *pay, size_t len, uint32_t dst,
+    uint16_t port)
+{
+	unsigned k;
+
+	if (u->tn == DP_IO_BATCH)
+		udp_flush(u);
+	k = u->tn++;
+	memcpy(u->tiov[k].iov_base, pay, len);
+	u->tiov[k].iov_len = len;
+	memset(&u->tto[k], 0, sizeof(u->tto[k]));
+	u->tto[k].sin_family = AF_INET;
+	u->tto[k].sin_addr.s_addr = htonl(dst);
+	u->tto[k].sin_port = htons(port);
+}
+
+/* Queues the GRE header and inner frame of a GRE frame on the raw
+ * socket (the kernel writes the IPv4 header, from the bound address). */
+static int
+gre_send(struct dp_io *io, const uint8_t *frame, size_t len)
+{
+	struct dp_io_udp *u = &io->udp[DP_IO_SOCK_GRE];
+	const uint8_t *pay;
+	size_t plen;
+	uint32_t dst;
+
+	if (u->fd == -1) {
+		io->noport.tx_bad++; /* no raw socket: no GRE */
+		return -1;
+	}
+	if (dp_fab_gre_tx_parse(frame, len, &dst, &pay, &plen) != 0 ||
+	    plen > DP_IO_DGRAM_MAX) {
+		u->ctr.tx_bad++;
+		return -1;
+	}
+	sock_queue(u, pay, plen, dst, 0);
+	return 0;
+}
+
 /* Queues the payload of a fabric frame on the socket of its port. */
 static int
 fab_send(struct dp_io *io, const uint8_t *frame, size_t len)
@@ -352,8 +525,10 @@ fab_send(struct dp_io *io, const uint8_t *frame, size_t len)
 	struct dp_io_udp *u;
 	const uint8_t *pay;
 	size_t plen;
-	unsigned k;
 
+	if (len >= DP_ETH_HLEN + DP_IP4_HLEN && frame[12] == 0x08 &&
+	    frame[13] == 0x00 && frame[DP_ETH_HLEN + 9] == DP_IPPROTO_GRE)
+		return gre_send(io, frame, len);
 	if (dp_fab_tx_parse(frame, len, &a, &pay, &plen) != 0) {
 		io->udp[DP_IO_SOCK_OTHER].ctr.tx_bad++;
 		return -1;
@@ -370,15 +545,7 @@ fab_send(struct dp_io *io, const uint8_t *frame, size_t len)
 		u->ctr.tx_bad++;
 		return -1;
 	}
-	if (u->tn == DP_IO_BATCH)
-		udp_flush(u);
-	k = u->tn++;
-	memcpy(u->tiov[k].iov_base, pay, plen);
-	u->tiov[k].iov_len = plen;
-	memset(&u->tto[k], 0, sizeof(u->tto[k]));
-	u->tto[k].sin_family = AF_INET;
-	u->tto[k].sin_addr.s_addr = htonl(a.dst);
-	u->tto[k].sin_port = htons(a.dport);
+	sock_queue(u, pay, plen, a.dst, a.dport);
 	return 0;
 }
 
@@ -801,7 +968,7 @@ dp_io_new(uv_loop_t *loop, struct dp *dp, const struct dp_io_cfg *cfg,
     dp_io_rx_cb rx, void *rx_arg, int *err)
 {
 	static const uint16_t ports[DP_IO_SOCK__MAX] = {
-	    DP_PORT_MPLSOUDP, DP_PORT_VXLAN, 0};
+	    DP_PORT_MPLSOUDP, DP_PORT_VXLAN, 0, 0};
 	struct dp_io *io;
 	unsigned i;
 	int rc;
@@ -821,12 +988,16 @@ dp_io_new(uv_loop_t *loop, struct dp *dp, const struct dp_io_cfg *cfg,
 	io->nopen++;
 	if (cfg->underlay.s_addr != INADDR_ANY) {
 		io->rbuf = xmalloc((size_t)DP_IO_BATCH * DP_IO_SLOT);
-		for (i = 0; i < DP_IO_SOCK__MAX; i++)
-			if ((rc = udp_open(io, &io->udp[i], ports[i])) != 0) {
+		for (i = 0; i < DP_IO_SOCK__MAX; i++) {
+			rc = i == DP_IO_SOCK_GRE
+			    ? gre_open(io, &io->udp[i])
+			    : udp_open(io, &io->udp[i], ports[i]);
+			if (rc != 0) {
 				*err = rc;
 				dp_io_close(io, NULL, NULL);
 				return NULL;
 			}
+		}
 		io->has_udp = true;
 	}
 	*err = 0;
@@ -899,13 +1070,17 @@ dp_io_port_next(
 
 			if (u->fd == -1)
 				continue;
-			st->kind = DP_IO_UDP;
+			st->kind = i == DP_IO_SOCK_GRE ? DP_IO_GRE : DP_IO_UDP;
 			st->vif = io->fabric_vif;
-			snprintf(what, sizeof(what), "%s:%u",
-			    inet_ntop(
-				AF_INET, &io->cfg.underlay, abuf, sizeof(abuf)),
-			    u->port);
-			port_name(st->name, sizeof(st->name), "udp", what);
+			inet_ntop(
+			    AF_INET, &io->cfg.underlay, abuf, sizeof(abuf));
+			if (st->kind == DP_IO_GRE)
+				snprintf(what, sizeof(what), "%s", abuf);
+			else
+				snprintf(
+				    what, sizeof(what), "%s:%u", abuf, u->port);
+			port_name(st->name, sizeof(st->name),
+			    st->kind == DP_IO_GRE ? "gre" : "udp", what);
 			st->ctr = u->ctr;
 		} else if (i < pcap0) {
 			const struct dp_io_tap *t = io->tap[i - tap0];
@@ -955,7 +1130,7 @@ dp_io_print_stats(const struct dp_io *io, FILE *f)
 		fprintf(f,
 		    " rx %llu frames %llu bytes %llu batches %llu drops;"
 		    " tx %llu frames %llu bytes %llu batches %llu eagain"
-		    " %llu errors %llu bad\n",
+		    " %llu errors %llu bad",
 		    (unsigned long long)c->rx_frames,
 		    (unsigned long long)c->rx_bytes,
 		    (unsigned long long)c->rx_batches,
@@ -966,5 +1141,9 @@ dp_io_print_stats(const struct dp_io *io, FILE *f)
 		    (unsigned long long)c->tx_eagain,
 		    (unsigned long long)c->tx_errors,
 		    (unsigned long long)c->tx_bad);
+		if (st.kind == DP_IO_GRE)
+			fprintf(f, "; rx %llu foreign",
+			    (unsigned long long)c->rx_foreign);
+		fputc('\n', f);
 	}
 }

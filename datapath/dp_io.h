@@ -59,6 +59,26 @@ int dp_fab_hdr_build(uint8_t *hdr, const struct dp_fab_addr *a, size_t paylen);
  */
 int dp_fab_tx_parse(const uint8_t *frame, size_t len, struct dp_fab_addr *a,
     const uint8_t **pay, size_t *paylen);
+/*
+ * Reads a whole Ethernet/IPv4/GRE frame the engine sends on the fabric:
+ * *dst the outer destination (host order), *pay and *paylen the IPv4
+ * payload (GRE header and inner frame, borrowed), bounded by the total
+ * length.  0, -EPROTO (cut, not IPv4/GRE, bad lengths) or -EINVAL (a
+ * fragment, destination 0.0.0.0).
+ */
+int dp_fab_gre_tx_parse(const uint8_t *frame, size_t len, uint32_t *dst,
+    const uint8_t **pay, size_t *paylen);
+/*
+ * Makes a frame of an IPv4 datagram read from a raw socket: frame holds
+ * DP_ETH_HLEN bytes of room, then iplen bytes received.  Checks the
+ * version, the header length (20..60, within iplen) and the total
+ * length (at least the header, at most iplen: bytes past it dropped),
+ * then writes a->dmac, a->smac and EtherType IPv4 in the room.  *flen
+ * gets the frame's length, *dst the IPv4 destination (host order).
+ * 0 or -EPROTO (nothing written).
+ */
+int dp_fab_ip4_wrap(uint8_t *frame, size_t iplen, const struct dp_fab_addr *a,
+    size_t *flen, uint32_t *dst);
 
 /* dp_io.c: the ports. */
 
@@ -68,6 +88,7 @@ enum dp_io_port_kind {
 	DP_IO_PCAP_IN,  /* a pcap file replayed into a vif */
 	DP_IO_PCAP_OUT, /* a pcap file recording a vif's transmits */
 	DP_IO_NOPORT,   /* frames sent to a vif without a port */
+	DP_IO_GRE,      /* the fabric's raw IPv4 socket of protocol 47 */
 };
 
 /* Counters of one port. */
@@ -76,12 +97,14 @@ struct dp_io_ctr {
 	uint64_t rx_frames;  /* frames received */
 	uint64_t rx_bytes;   /* their bytes */
 	uint64_t rx_drops;   /* received but not forwarded: cut, no vif */
+	uint64_t rx_foreign; /* GRE to another address (not ours), dropped */
 	uint64_t tx_batches; /* sendmmsg calls (1 per write for a tap) */
 	uint64_t tx_frames;  /* frames or datagrams sent */
 	uint64_t tx_bytes;   /* their bytes */
 	uint64_t tx_eagain;  /* dropped: the socket or tap was full */
 	uint64_t tx_errors;  /* dropped: any other send error */
-	uint64_t tx_bad;     /* dropped: a frame the port cannot send */
+	uint64_t tx_bad;     /* dropped: a frame the port cannot send (on
+				"none": also GRE without a raw socket) */
 };
 
 /* One port's name and counters, for dp_io_port_next. */

@@ -1,7 +1,8 @@
 /*
- * dp_label.c - the MPLS label table (label -> nexthop) and the VXLAN VNI
- * table (VNI -> VRF and nexthop), two keyed hashes bounded by
- * DP_MPLS_MAX and DP_VXLAN_MAX entries.  Each entry holds a ref on its
+ * dp_label.c - the MPLS label table (label -> nexthop), the VXLAN VNI
+ * table (VNI -> VRF and nexthop) and the GRE key table (key -> nexthop,
+ * the receiving end of GRE mirror tunnels), three keyed hashes bounded
+ * by DP_MPLS_MAX, DP_VXLAN_MAX and DP_GRE_MAX entries.  Each entry holds a ref on its
  * nexthop; adding an existing key replaces its target.
  */
 #include "datapath/dp_int.h"
@@ -10,8 +11,8 @@
 #include <stdlib.h>
 
 struct dp_label {
-	struct ht_node hn; /* in dp->mpls or dp->vxlan */
-	uint32_t key;      /* label or VNI */
+	struct ht_node hn; /* in dp->mpls, dp->vxlan or dp->gre */
+	uint32_t key;      /* label, VNI or GRE key */
 	uint32_t vrf;      /* VXLAN: the VRF */
 	uint32_t nh;       /* nexthop (ref held) */
 };
@@ -119,6 +120,27 @@ dp_vxlan_lookup(const struct dp *dp, uint32_t vni, uint32_t *vrf)
 	return l->nh;
 }
 
+int
+dp_gre_add(struct dp *dp, uint32_t key, uint32_t nh)
+{
+	/* every 32-bit key is valid (RFC 2890 gives it no structure) */
+	return dp_label_add(dp, &dp->gre, DP_GRE_MAX, key, 0, nh);
+}
+
+int
+dp_gre_del(struct dp *dp, uint32_t key)
+{
+	return dp_label_del(dp, &dp->gre, key);
+}
+
+uint32_t
+dp_gre_lookup(const struct dp *dp, uint32_t key)
+{
+	const struct dp_label *l = dp_label_find(&dp->gre, key);
+
+	return l != NULL ? l->nh : 0;
+}
+
 static int
 dp_label_walk(const struct ht *t, dp_label_walk_cb cb, void *arg)
 {
@@ -147,6 +169,12 @@ dp_vxlan_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg)
 	return dp_label_walk(&dp->vxlan, cb, arg);
 }
 
+int
+dp_gre_walk(const struct dp *dp, dp_label_walk_cb cb, void *arg)
+{
+	return dp_label_walk(&dp->gre, cb, arg);
+}
+
 static void
 dp_label_free_table(struct ht *t)
 {
@@ -164,4 +192,5 @@ dp__label_free_all(struct dp *dp)
 {
 	dp_label_free_table(&dp->mpls);
 	dp_label_free_table(&dp->vxlan);
+	dp_label_free_table(&dp->gre);
 }

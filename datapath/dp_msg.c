@@ -7,6 +7,8 @@
  * tail of counters.  Decoding is pure and checks every field against
  * the limits of dp.h before anything is applied, so a bad message
  * changes nothing; dp_srv.c frames the socket stream and replies.
+ * Types: vif, nh, route, bridge, mpls, vxlan, mirror, policy, flow,
+ * vrf and gre (key -> nexthop).
  */
 #include "datapath/dp.h"
 
@@ -310,6 +312,11 @@ dp_msg_encode_body(struct wbuf *w, const struct dp_msg *m, bool add)
 		    (add && wbuf_put_u32(w, m->u.vrf.flags) == -1))
 			return -ENOBUFS;
 		return 0;
+	case DP_MSG_GRE:
+		if (wbuf_put_u32(w, m->u.gre.key) == -1 ||
+		    (add && wbuf_put_u32(w, m->u.gre.nh) == -1))
+			return -ENOBUFS;
+		return 0;
 	case DP_MSG_REPLY:
 		break;
 	}
@@ -514,10 +521,12 @@ dp_msg_get_nh(struct buf *b, struct dp_nh *nh, const char **why)
 		return (*why = "nh VRF out of range", -EINVAL);
 	if (nh->vif >= DP_VIF_MAX)
 		return (*why = "nh vif out of range", -EINVAL);
-	if (tun > DP_TUN_VXLAN)
+	if (tun > DP_TUN_GRE)
 		return (*why = "nh tunnel type unknown", -EINVAL);
 	nh->tun = (enum dp_tun_type)tun;
-	if (nh->label > DP_VNI_MAX)
+	/* a GRE key takes all 32 bits; a label or VNI at most 24 */
+	if (nh->label > DP_VNI_MAX &&
+	    (nh->type != DP_NH_TUNNEL || nh->tun != DP_TUN_GRE))
 		return (*why = "nh label or VNI out of range", -EINVAL);
 	if ((rc = dp_msg_get_ip(b, &nh->an_ip, true)) != 0)
 		return (*why = "nh analyzer address family unknown", rc);
@@ -842,6 +851,17 @@ dp_msg_decode_body(struct buf *b, struct dp_msg *m, bool add, const char **why)
 		if ((m->u.vrf.flags & ~DP_VRF_MIRROR_DEST) != 0)
 			return (*why = "VRF flags unknown", -EINVAL);
 		return 0;
+	case DP_MSG_GRE:
+		/* every 32-bit key is valid */
+		if (buf_get_u32(b, &m->u.gre.key) == -1)
+			return -EPROTO;
+		if (!add)
+			return 0;
+		if (buf_get_u32(b, &m->u.gre.nh) == -1)
+			return -EPROTO;
+		if (!dp_msg_nh_ok(m->u.gre.nh))
+			return (*why = "GRE nh out of range", -EINVAL);
+		return 0;
 	case DP_MSG_REPLY:
 		break;
 	}
@@ -1085,6 +1105,7 @@ static const char *const dp_msg_type_names[] = {
     [DP_MSG_POLICY] = "policy",
     [DP_MSG_FLOW] = "flow",
     [DP_MSG_VRF] = "vrf",
+    [DP_MSG_GRE] = "gre",
 };
 static const char *const dp_msg_op_names[] = {
     [DP_MSG_ADD] = "add",
@@ -1144,6 +1165,9 @@ dp_msg_apply_one(struct dp *dp, const struct dp_msg *m, uint64_t now)
 		/* a VRF exists with or without flags: delete clears them */
 		return dp_vrf_set_flags(
 		    dp, m->u.vrf.vrf, add ? m->u.vrf.flags : 0);
+	case DP_MSG_GRE:
+		return add ? dp_gre_add(dp, m->u.gre.key, m->u.gre.nh)
+			   : dp_gre_del(dp, m->u.gre.key);
 	case DP_MSG_REPLY:
 		break;
 	}

@@ -1,6 +1,6 @@
 /*
  * dp_nh.c - the nexthop table: index -> what to do with a packet (drop,
- * receive, rewrite to a local vif, tunnel MPLSoUDP/VXLAN, UDP to a mirror
+ * receive, rewrite to a local vif, tunnel MPLSoUDP/VXLAN/GRE, UDP to a mirror
  * analyzer, ECMP or flood over members).  A nexthop holds a ref on its
  * vif and members; routes, labels, bridge and mirror entries hold refs
  * on nexthops, so a nexthop in use is never deleted (-EBUSY).
@@ -38,6 +38,8 @@ dp_nh_check(const struct dp *dp, const struct dp_nh *nh)
 			return nh->label >= 1 && nh->label <= DP_VNI_MAX
 			    ? 0
 			    : -EINVAL;
+		if (nh->tun == DP_TUN_GRE)
+			return 0; /* the key: all 32 bits, 0 included */
 		return -EINVAL;
 	case DP_NH_MIRROR_UDP:
 		if (nh->an_ip.af != AF_INET && nh->an_ip.af != AF_INET6)

@@ -2,7 +2,8 @@
  * DOC: dp_pkt.c - pure packet decode: Ethernet with one 802.1Q tag, ARP,
  * IPv4 (header checksum, options, fragments), IPv6 with a bounded walk
  * of extension headers, UDP, TCP, ICMP and ICMPv6, and the overlays
- * VXLAN (UDP 4789) and MPLSoUDP (UDP 6635) down to the inner frame.
+ * VXLAN (UDP 4789), MPLSoUDP (UDP 6635) and GRE (IPv4 protocol 47, key,
+ * transparent Ethernet bridging) down to the inner frame.
  *
  * Codec layer (STYLE.md C6): no allocation, no I/O, no logging.  Every
  * read goes through struct buf; a bad frame is an enum dp_drop, which
@@ -25,6 +26,7 @@ static const char *const dp_drop_names[DP_DROP__MAX] = {
     [DP_DROP_TOO_MANY_EXTHDR] = "too-many-ext-headers",
     [DP_DROP_BAD_ARP] = "bad-arp",
     [DP_DROP_BAD_MPLS] = "bad-mpls-payload",
+    [DP_DROP_BAD_GRE] = "bad-gre",
 };
 
 const char *
@@ -327,6 +329,46 @@ dp_pkt_vxlan(const uint8_t *frame, struct dp_pkt *p, enum dp_drop *reason)
 	    frame, b.pos, p->outer.end, false, &p->inner, reason);
 }
 
+/* GRE header bits (RFC 2784, RFC 2890), in the first 16-bit word. */
+#define GRE_F_CSUM 0x8000u /* C: checksum and reserved1 present */
+#define GRE_F_KEY  0x2000u /* K: key present */
+#define GRE_F_SEQ  0x1000u /* S: sequence number present */
+#define GRE_F_VER  0x0007u /* version: 0 */
+/* Everything else (R, s, recursion, flags of RFC 1701) must be 0. */
+#define GRE_F_UNSUPPORTED                                                      \
+	((uint16_t) ~(GRE_F_CSUM | GRE_F_KEY | GRE_F_SEQ | GRE_F_VER))
+
+/*
+ * GRE with a key over IPv4 (RFC 2890): version 0, K set, protocol
+ * 0x6558 (an Ethernet frame follows); a checksum (C) and a sequence
+ * number (S) are skipped, not checked (the outer IPv4 header is, and
+ * the inner frame is a copy).  Anything else is DP_DROP_BAD_GRE; a cut
+ * header is DP_DROP_TRUNCATED as for every other header.
+ */
+static int
+dp_pkt_gre(const uint8_t *frame, struct dp_pkt *p, enum dp_drop *reason)
+{
+	struct buf b;
+	uint16_t fl, proto;
+
+	buf_init(&b, frame, p->outer.end);
+	b.pos = p->outer.pay_off;
+	if (buf_get_u16(&b, &fl) == -1 || buf_get_u16(&b, &proto) == -1)
+		return dp_fail(reason, DP_DROP_TRUNCATED);
+	if ((fl & GRE_F_VER) != 0 || (fl & GRE_F_UNSUPPORTED) != 0 ||
+	    (fl & GRE_F_KEY) == 0 || proto != DP_ETHERTYPE_TEB)
+		return dp_fail(reason, DP_DROP_BAD_GRE);
+	if ((fl & GRE_F_CSUM) && buf_skip(&b, 4) == -1)
+		return dp_fail(reason, DP_DROP_TRUNCATED);
+	if (buf_get_u32(&b, &p->key) == -1)
+		return dp_fail(reason, DP_DROP_TRUNCATED);
+	if ((fl & GRE_F_SEQ) && buf_skip(&b, 4) == -1)
+		return dp_fail(reason, DP_DROP_TRUNCATED);
+	p->inner_off = (uint16_t)b.pos;
+	return dp_pkt_level(
+	    frame, b.pos, p->outer.end, false, &p->inner, reason);
+}
+
 int
 dp_pkt_decode(
     const uint8_t *frame, size_t len, struct dp_pkt *p, enum dp_drop *reason)
@@ -342,7 +384,13 @@ dp_pkt_decode(
 	 * One overlay only (DP_PKT_MAX_DEPTH): a tunnel inside the inner
 	 * frame is payload.  A fragment's tunnel header is reassembly's.
 	 */
-	if ((p->outer.flags & DP_F_UDP) == 0 || (p->outer.flags & DP_F_FRAG))
+	if (p->outer.flags & DP_F_FRAG)
+		return 0;
+	if ((p->outer.flags & DP_F_IP4) && p->outer.proto == DP_IPPROTO_GRE) {
+		p->encap = DP_ENCAP_GRE;
+		return dp_pkt_gre(frame, p, reason);
+	}
+	if ((p->outer.flags & DP_F_UDP) == 0)
 		return 0;
 	switch (p->outer.dport) {
 	case DP_PORT_VXLAN:

@@ -393,6 +393,12 @@ dp_srv_get(struct dp_srv *s, const struct dp_msg *m, struct dp_msg_entry *e)
 		e->msg.u.vxlan.vrf = vrf;
 		e->msg.u.vxlan.nh = x;
 		return true;
+	case DP_MSG_GRE:
+		if ((x = dp_gre_lookup(dp, m->u.gre.key)) == 0)
+			return false;
+		e->msg.u.gre.key = m->u.gre.key;
+		e->msg.u.gre.nh = x;
+		return true;
 	case DP_MSG_MIRROR:
 		if ((mi = dp_mirror_lookup(dp, m->u.mirror.idx)) == NULL)
 			return false;
@@ -532,6 +538,9 @@ dp_srv_walk_label(uint32_t key, uint32_t vrf, uint32_t nh, void *arg)
 	if (m->type == DP_MSG_MPLS) {
 		m->u.mpls.label = key;
 		m->u.mpls.nh = nh;
+	} else if (m->type == DP_MSG_GRE) {
+		m->u.gre.key = key;
+		m->u.gre.nh = nh;
 	} else {
 		m->u.vxlan.vni = key;
 		m->u.vxlan.vrf = vrf;
@@ -667,6 +676,9 @@ dp_srv_dump_walk(struct dp_srv_conn *c, struct wbuf *wb)
 		break;
 	case DP_MSG_VXLAN:
 		rc = dp_vxlan_walk(dp, dp_srv_walk_label, &wk);
+		break;
+	case DP_MSG_GRE:
+		rc = dp_gre_walk(dp, dp_srv_walk_label, &wk);
 		break;
 	case DP_MSG_FLOW:
 		if (dp_srv_dump_flow_resume(c, wb, &done))

@@ -23,6 +23,7 @@ dp_new(uint32_t flow_max)
 	ht_init(&dp->bridge, 64);
 	ht_init(&dp->mpls, 64);
 	ht_init(&dp->vxlan, 64);
+	ht_init(&dp->gre, 64);
 	dp__flow_init(dp, flow_max);
 	dp__fwd_init(dp);
 	return dp;
@@ -46,6 +47,7 @@ dp_free(struct dp *dp)
 	ht_fini(&dp->bridge);
 	ht_fini(&dp->mpls);
 	ht_fini(&dp->vxlan);
+	ht_fini(&dp->gre);
 	free(dp->nh);
 	free(dp);
 }

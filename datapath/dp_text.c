@@ -318,7 +318,7 @@ dp_text_nh(struct dp_text *t, struct dp_msg *m, bool add)
 {
 	static const char *const types[] = {"discard", "receive", "encap",
 	    "tunnel", "mirror-udp", "composite", NULL};
-	static const char *const tuns[] = {"mplsoudp", "vxlan", NULL};
+	static const char *const tuns[] = {"mplsoudp", "vxlan", "gre", NULL};
 	struct dp_nh *nh = &m->u.nh;
 	const char *s;
 	uint32_t port = 0, ecmp = 0;
@@ -341,8 +341,9 @@ dp_text_nh(struct dp_text *t, struct dp_msg *m, bool add)
 		 type == DP_NH_TUNNEL, &tun)) != 0 ||
 	    (rc = dp_text_ip4(t, "sip", false, &nh->sip)) != 0 ||
 	    (rc = dp_text_ip4(t, "dip", type == DP_NH_TUNNEL, &nh->dip)) != 0 ||
-	    (rc = dp_text_u32(t, "label", DP_VNI_MAX, type == DP_NH_TUNNEL,
-		 &nh->label)) != 0 ||
+	    (rc = dp_text_u32(t, "label",
+		 tun == DP_TUN_GRE ? UINT32_MAX : DP_VNI_MAX,
+		 type == DP_NH_TUNNEL, &nh->label)) != 0 ||
 	    (rc = dp_text_ip(
 		 t, "analyzer", type == DP_NH_MIRROR_UDP, &nh->an_ip)) != 0 ||
 	    (rc = dp_text_u32(
@@ -608,6 +609,12 @@ dp_text_small(struct dp_text *t, struct dp_msg *m, bool add)
 			return rc;
 		return dp_text_u32(
 		    t, "nh", DP_NH_MAX - 1, true, &m->u.vxlan.nh);
+	case DP_MSG_GRE:
+		if ((rc = dp_text_u32(
+			 t, "key", UINT32_MAX, true, &m->u.gre.key)) != 0 ||
+		    !add)
+			return rc;
+		return dp_text_u32(t, "nh", DP_NH_MAX - 1, true, &m->u.gre.nh);
 	case DP_MSG_VRF:
 		if ((rc = dp_text_u32(
 			 t, "vrf", DP_VRF_MAX - 1, true, &m->u.vrf.vrf)) != 0 ||
@@ -636,6 +643,7 @@ static const char *const dp_text_objs[] = {
     [DP_MSG_POLICY] = "policy",
     [DP_MSG_FLOW] = "flow",
     [DP_MSG_VRF] = "vrf",
+    [DP_MSG_GRE] = "gre",
 };
 
 /*

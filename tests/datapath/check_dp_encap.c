@@ -1,7 +1,8 @@
 /*
  * check_dp_encap.c - the tunnel builders: exact outer bytes of a UDP
- * packet, VXLAN and MPLSoUDP round trips through dp_pkt_decode(), full
- * writers left unchanged, the size bound, and the mirror source port.
+ * packet and of a GRE one, VXLAN, MPLSoUDP and GRE round trips through
+ * dp_pkt_decode(), full writers left unchanged, the size bound, and the
+ * mirror source port.
  */
 #include "tests/datapath/suites.h"
 
@@ -110,6 +111,53 @@ START_TEST(enc_mpls_roundtrip)
 }
 END_TEST
 
+/*
+ * GRE: every outer byte (IPv4 protocol 47, checksum 0xa6b9 from a
+ * second implementation, no UDP; K bit, 0x6558, key 0x80001092), the
+ * round trip through dp_pkt_decode, the same bytes pushed in place.
+ */
+START_TEST(enc_gre)
+{
+	uint8_t mem[256], want[128], in[64], room[256];
+	size_t n = dt_unhex(enc_inner, in, sizeof(in)), hl, len;
+	struct wbuf w;
+	struct dp_pkt p;
+	enum dp_drop why;
+	uint8_t *start;
+	int err = 0;
+
+	wbuf_init(&w, mem, sizeof(mem));
+	ck_assert_int_eq(dp_encap_gre(&w, &enc_u, 0x80001092, in, n), 0);
+	hl = dt_unhex("02 00 00 00 00 02 02 00 00 00 00 01 08 00 "
+		      "45 00 00 4a 00 07 00 00 40 2f a6 b9 c0 a8 00 0b "
+		      "0a 09 09 09 20 00 65 58 80 00 10 92",
+	    want, sizeof(want));
+	ck_assert_uint_eq(hl, DP_GRE_OVERHEAD);
+	ck_assert_uint_eq(w.len, hl + n);
+	ck_assert_mem_eq(mem, want, hl);
+	ck_assert_mem_eq(mem + hl, in, n);
+	ck_assert_int_eq(dp_pkt_decode(mem, w.len, &p, &why), 0);
+	ck_assert_int_eq(p.encap, DP_ENCAP_GRE);
+	ck_assert_uint_eq(p.key, 0x80001092);
+	ck_assert_uint_eq(p.inner_off, hl);
+	ck_assert_uint_eq(p.inner.flags, DP_F_IP4 | DP_F_UDP);
+	ck_assert_uint_eq(p.inner.dport, 53);
+	/* in place: the same bytes in front of the frame */
+	memcpy(room + DP_ENCAP_ROOM, in, n);
+	len = n;
+	start = dp_encap_push(
+	    room + DP_ENCAP_ROOM, &len, &enc_u, DP_ENCAP_GRE, 0x80001092, &err);
+	ck_assert_ptr_eq(start, room + DP_ENCAP_ROOM - hl);
+	ck_assert_uint_eq(len, w.len);
+	ck_assert_mem_eq(start, mem, len);
+	/* the largest frame that fits, and one byte more */
+	len = DP_PKT_MAX - DP_GRE_OVERHEAD + 1;
+	ck_assert_ptr_null(dp_encap_push(
+	    room + DP_ENCAP_ROOM, &len, &enc_u, DP_ENCAP_GRE, 1, &err));
+	ck_assert_int_eq(err, -EMSGSIZE);
+}
+END_TEST
+
 /* A writer one byte short is left as it was; each size in between too. */
 START_TEST(enc_full)
 {
@@ -198,6 +246,7 @@ dp_encap_suite(void)
 	tcase_add_test(tc, enc_udp4_bytes);
 	tcase_add_test(tc, enc_vxlan_roundtrip);
 	tcase_add_test(tc, enc_mpls_roundtrip);
+	tcase_add_test(tc, enc_gre);
 	tcase_add_test(tc, enc_sport);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");

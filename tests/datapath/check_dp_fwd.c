@@ -3,13 +3,15 @@
  * vrouters of dp_topo.h: routing, bridging, flooding, ARP, tunnels both
  * ways between two vrouters, every mirror mode and direction (port RX,
  * port TX, flow at policy and rule level, denied flows), snap length and
- * sampling, copies never mirrored again, flow re-evaluation, ECMP, and
+ * sampling, copies never mirrored again, GRE mirror tunnels both ends,
+ * flow re-evaluation, ECMP, and
  * bad packets counted as drops with their reason.
  */
 #include "tests/datapath/suites.h"
 #include "tests/datapath/dp_topo.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -419,6 +421,160 @@ START_TEST(test_fwd_nohdr)
 }
 END_TEST
 
+/* Decodes o and checks an outer IPv4/GRE from src to dst with key. */
+static void
+fx_gre(const struct fx_out *o, const char *src, const char *dst, uint32_t key,
+    struct dp_pkt *p)
+{
+	enum dp_drop why;
+	uint8_t a[4];
+
+	DT_ASSERT(dp_pkt_decode(o->data, o->len, p, &why) == 0,
+	    "output does not decode: %s", dp_drop_name(why));
+	DT_ASSERT(p->encap == DP_ENCAP_GRE, "output is not GRE");
+	DT_ASSERT(p->outer.proto == DP_IPPROTO_GRE, "IPv4 protocol");
+	inet_pton(AF_INET, src, a);
+	DT_ASSERT(memcmp(p->outer.src, a, 4) == 0, "outer src is not %s", src);
+	inet_pton(AF_INET, dst, a);
+	DT_ASSERT(memcmp(p->outer.dst, a, 4) == 0, "outer dst is not %s", dst);
+	DT_ASSERT(p->key == key, "key %#x, not %#x", p->key, key);
+	DT_ASSERT(p->inner_off == DP_GRE_OVERHEAD, "inner at %u", p->inner_off);
+}
+
+/* Sets a GRE frame's outer IPv4 total length to end at len bytes, its
+ * destination (if dst), and redoes the header checksum. */
+static void
+fx_ip4_patch(uint8_t *f, size_t len, const char *dst)
+{
+	uint8_t *ip = f + DP_ETH_HLEN;
+	uint16_t sum;
+
+	ip[2] = (uint8_t)((len - DP_ETH_HLEN) >> 8);
+	ip[3] = (uint8_t)(len - DP_ETH_HLEN);
+	if (dst != NULL)
+		inet_pton(AF_INET, dst, ip + 16);
+	ip[10] = ip[11] = 0;
+	sum = (uint16_t)~dp_csum_fold(ip, DP_IP4_HLEN, 0);
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
+}
+
+/*
+ * Mirroring over GRE (Cloudpods tap flow to another node): VM 1's RX
+ * copy in GRE with the nexthop's 32-bit key, the frame unchanged; on B
+ * the key names the analyzers' flood (or one analyzer) and they get the
+ * frame as is, as copies.  Unknown key, another node's address, a copy
+ * cut short, bad GRE.
+ */
+START_TEST(test_fwd_gre)
+{
+	struct topo_opts o = {
+	    .vm1_flags = DP_VIF_MIRROR_RX, .vm1_mirror = TA_M_GRE};
+	struct dp *a = fx_a_new(&o), *b = fx_b_new();
+	struct dp_fwd_stats st;
+	enum dp_fwd_drop why;
+	uint8_t f[256], g[512];
+	struct fx_out *c;
+	struct dp_pkt p;
+	size_t n, glen;
+
+	n = fx_ping(f, &topo_vm1_mac, "10.1.0.3", "10.1.0.4");
+	ck_assert_int_eq(fx_run(a, TA_VM1, f, n, NULL), 0);
+	ck_assert_int_eq(fx_count(true), 1);
+	c = fx_one(TA_FAB, true);
+	fx_gre(c, TOPO_A_ROUTER, TOPO_B_ROUTER, TA_GRE_KEY, &p);
+	ck_assert_uint_eq(c->len, DP_GRE_OVERHEAD + n);
+	ck_assert_mem_eq(c->data + DP_GRE_OVERHEAD, f, n);
+	ck_assert_uint_eq(dp_mirror_lookup(a, TA_M_GRE)->ctr.pkts, 1);
+	glen = c->len;
+	memcpy(g, c->data, glen);
+	/* B: the flood of both analyzers, the frame as VM 1 sent it */
+	ck_assert_int_eq(fx_relay(b, TA_FAB, true, NULL), 0);
+	ck_assert_int_eq(fx_n, 2);
+	ck_assert_int_eq(fx_count(true), 2);
+	ck_assert_uint_eq(fx_one(TB_AN, true)->len, n);
+	ck_assert_mem_eq(fx_one(TB_AN, true)->data, f, n);
+	ck_assert_mem_eq(fx_one(TB_AN2, true)->data, f, n);
+	/* the other key: one analyzer */
+	g[DP_ETH_HLEN + DP_IP4_HLEN + 4] = 0;
+	g[DP_ETH_HLEN + DP_IP4_HLEN + 5] = 0;
+	g[DP_ETH_HLEN + DP_IP4_HLEN + 6] = TA_GRE_KEY1 >> 8;
+	g[DP_ETH_HLEN + DP_IP4_HLEN + 7] = TA_GRE_KEY1 & 0xff;
+	ck_assert_int_eq(fx_run(b, TB_FAB, g, glen, NULL), 0);
+	ck_assert_int_eq(fx_n, 1);
+	ck_assert_mem_eq(fx_one(TB_AN, true)->data, f, n);
+	/* a copy cut to 30 bytes of frame still goes to the analyzer */
+	memcpy(c->data, g, glen);
+	fx_ip4_patch(c->data, DP_GRE_OVERHEAD + 30, NULL);
+	ck_assert_int_eq(
+	    fx_run(b, TB_FAB, c->data, DP_GRE_OVERHEAD + 30, NULL), 0);
+	ck_assert_uint_eq(fx_one(TB_AN, true)->len, 30);
+	/* an unknown key */
+	g[DP_ETH_HLEN + DP_IP4_HLEN + 7] ^= 1;
+	ck_assert_int_eq(fx_run(b, TB_FAB, g, glen, &why), -1);
+	ck_assert_int_eq(why, DP_FWD_DROP_NO_KEY);
+	ck_assert_int_eq(fx_n, 0);
+	/* to another node's address */
+	g[DP_ETH_HLEN + DP_IP4_HLEN + 7] ^= 1;
+	fx_ip4_patch(g, glen, "127.0.3.3");
+	ck_assert_int_eq(fx_run(b, TB_FAB, g, glen, &why), -1);
+	ck_assert_int_eq(why, DP_FWD_DROP_NOT_TUNNEL);
+	/* GRE version 1 */
+	fx_ip4_patch(g, glen, TOPO_B_ROUTER);
+	g[DP_ETH_HLEN + DP_IP4_HLEN + 1] = 1;
+	ck_assert_int_eq(fx_run(b, TB_FAB, g, glen, &why), -1);
+	ck_assert_int_eq(why, DP_FWD_DROP_DECODE);
+	dp_fwd_get_stats(b, &st);
+	ck_assert_uint_eq(st.decode[DP_DROP_BAD_GRE], 1);
+	ck_assert_uint_eq(st.drop[DP_FWD_DROP_NO_KEY], 1);
+	ck_assert_str_eq(dp_fwd_drop_name(DP_FWD_DROP_NO_KEY), "no-gre-key");
+	dp_free(a);
+	dp_free(b);
+}
+END_TEST
+
+/*
+ * A GRE copy delivered to an analyzer port that mirrors both ways is
+ * not mirrored again, and a GRE key naming a tunnel does not send the
+ * copy back to the fabric.
+ */
+START_TEST(test_fwd_gre_no_remirror)
+{
+	struct topo_opts o = {.an_flags = DP_VIF_MIRROR_RX | DP_VIF_MIRROR_TX,
+	    .an_mirror = TA_M_GRE};
+	struct dp *a = fx_a_new(&o);
+	struct dp_udp4 u;
+	enum dp_fwd_drop why;
+	uint8_t f[256], g[512];
+	struct wbuf w;
+	size_t n;
+
+	ck_assert_int_eq(dp_gre_add(a, 77, 3), 0);  /* encap to the analyzer */
+	ck_assert_int_eq(dp_gre_add(a, 78, 15), 0); /* a GRE tunnel */
+	ck_assert_int_eq(dp_nh_del(a, 3), -EBUSY);
+	n = fx_ping(f, &topo_vm5_mac, "10.1.0.5", "10.1.0.3");
+	memset(&u, 0, sizeof(u));
+	inet_pton(AF_INET, TOPO_B_ROUTER, &u.src);
+	inet_pton(AF_INET, TOPO_A_ROUTER, &u.dst);
+	u.src = ntohl(u.src);
+	u.dst = ntohl(u.dst);
+	wbuf_init(&w, g, sizeof(g));
+	ck_assert_int_eq(dp_encap_gre(&w, &u, 77, f, n), 0);
+	ck_assert_int_eq(fx_run(a, TA_FAB, g, w.len, NULL), 0);
+	ck_assert_int_eq(fx_n, 1);
+	ck_assert_mem_eq(fx_one(TA_AN, true)->data, f, n);
+	ck_assert_uint_eq(dp_mirror_lookup(a, TA_M_GRE)->ctr.pkts, 0);
+	g[DP_GRE_OVERHEAD - 1] = 78;
+	ck_assert_int_eq(fx_run(a, TA_FAB, g, w.len, &why), -1);
+	ck_assert_int_eq(why, DP_FWD_DROP_LOOP);
+	ck_assert_int_eq(fx_n, 0);
+	ck_assert_int_eq(dp_gre_del(a, 77), 0);
+	ck_assert_int_eq(dp_gre_del(a, 77), -ENOENT);
+	ck_assert_int_eq(dp_nh_del(a, 3), -EBUSY); /* still the route's */
+	dp_free(a);
+}
+END_TEST
+
 /* Mode 4: VXLAN to the configured VTEP with the configured VNI. */
 START_TEST(test_fwd_static)
 {
@@ -764,6 +920,8 @@ dp_fwd_suite(void)
 	tcase_add_test(tc, test_fwd_jhdr_remote_fabric);
 	tcase_add_test(tc, test_fwd_nohdr);
 	tcase_add_test(tc, test_fwd_static);
+	tcase_add_test(tc, test_fwd_gre);
+	tcase_add_test(tc, test_fwd_gre_no_remirror);
 	tcase_add_test(tc, test_fwd_flow_mirror);
 	tcase_add_test(tc, test_fwd_flow_egress);
 	tcase_add_test(tc, test_fwd_snap_sample);

@@ -1,7 +1,8 @@
 /*
  * check_dp_io.c - the I/O layer without root: the synthetic header of a
  * received datagram (bytes by hand, decoded back by dp_pkt_decode), the
- * transmit frame reader on cut and odd frames, the fabric UDP sockets of
+ * transmit frame reader on cut and odd frames, the GRE raw-socket codec
+ * (transmit payload, receive wrapper, every cut), the fabric UDP sockets of
  * two dp_io on 127.0.4.1 and 127.0.4.2 exchanging MPLSoUDP, VXLAN and
  * other datagrams through a private loop (more than one batch), the
  * datagrams dropped on receive (too long, no fabric vif yet), frames
@@ -129,6 +130,69 @@ START_TEST(io_tx_cut)
 	c = dt_copy(f, n);
 	ck_assert_int_eq(dp_fab_tx_parse(c, n, &a, &pay, &plen), 0);
 	free(c);
+}
+END_TEST
+
+/*
+ * GRE through the raw socket: the transmit reader takes the IPv4
+ * payload of what the engine sends (GRE header and frame) and refuses
+ * every cut; the receive wrapper puts an Ethernet header in front of
+ * the IPv4 datagram a raw socket gives, which decodes as the same GRE,
+ * and refuses a datagram cut short, a bad version or header length.
+ */
+START_TEST(io_gre_codec)
+{
+	static const struct dp_udp4 u = {.src = 0x7f000601, .dst = 0x7f000602};
+	uint8_t in[64], f[256], r[256], *c;
+	struct dp_fab_addr a = fab_addr();
+	const uint8_t *pay;
+	size_t n, len, plen, flen, cut;
+	uint32_t dst;
+	struct wbuf w;
+	struct dp_pkt p;
+	enum dp_drop why;
+
+	n = dt_unhex(hdr_hex, in, sizeof(in));
+	wbuf_init(&w, f, sizeof(f));
+	ck_assert_int_eq(dp_encap_gre(&w, &u, 4242, in, n), 0);
+	len = w.len;
+	ck_assert_int_eq(dp_fab_gre_tx_parse(f, len, &dst, &pay, &plen), 0);
+	ck_assert_uint_eq(dst, 0x7f000602);
+	ck_assert_ptr_eq(pay, f + DP_ETH_HLEN + DP_IP4_HLEN);
+	ck_assert_uint_eq(plen, DP_GRE_KEY_HLEN + n);
+	for (cut = 0; cut < len; cut++) {
+		c = dt_copy(f, cut);
+		DT_ASSERT(
+		    dp_fab_gre_tx_parse(c, cut, &dst, &pay, &plen) == -EPROTO,
+		    "cut at %zu accepted", cut);
+		free(c);
+	}
+	/* UDP is not for the raw socket */
+	ck_assert_int_eq(
+	    dp_fab_gre_tx_parse(in, n, &dst, &pay, &plen), -EPROTO);
+	/* receive: the IPv4 datagram after DP_ETH_HLEN bytes of room */
+	memcpy(r + DP_ETH_HLEN, f + DP_ETH_HLEN, len - DP_ETH_HLEN);
+	memset(r, 0xee, DP_ETH_HLEN);
+	ck_assert_int_eq(
+	    dp_fab_ip4_wrap(r, len - DP_ETH_HLEN + 3, &a, &flen, &dst), 0);
+	ck_assert_uint_eq(flen, len); /* 3 bytes past the total length */
+	ck_assert_uint_eq(dst, 0x7f000602);
+	ck_assert_mem_eq(r, a.dmac.b, 6);
+	ck_assert_int_eq(dp_pkt_decode(r, flen, &p, &why), 0);
+	ck_assert_int_eq(p.encap, DP_ENCAP_GRE);
+	ck_assert_uint_eq(p.key, 4242);
+	ck_assert_mem_eq(r + p.inner_off, in, n);
+	for (cut = 0; cut < len - DP_ETH_HLEN; cut++)
+		DT_ASSERT(dp_fab_ip4_wrap(r, cut, &a, &flen, &dst) == -EPROTO,
+		    "datagram of %zu bytes accepted", cut);
+	r[DP_ETH_HLEN] = 0x44; /* IHL 4 */
+	ck_assert_int_eq(
+	    dp_fab_ip4_wrap(r, len - DP_ETH_HLEN, &a, &flen, &dst), -EPROTO);
+	r[DP_ETH_HLEN] = 0x65; /* version 6 */
+	ck_assert_int_eq(
+	    dp_fab_ip4_wrap(r, len - DP_ETH_HLEN, &a, &flen, &dst), -EPROTO);
+	r[DP_ETH_HLEN] = 0x4f; /* 60 bytes of header: above the total */
+	ck_assert_int_eq(dp_fab_ip4_wrap(r, 40, &a, &flen, &dst), -EPROTO);
 }
 END_TEST
 
@@ -652,6 +716,7 @@ dp_io_suite(void)
 
 	tc = tcase_create("malformed");
 	tcase_add_test(tc, io_tx_cut);
+	tcase_add_test(tc, io_gre_codec);
 	tcase_add_loop_test(tc, io_tx_odd, 0, sizeof(odd) / sizeof(odd[0]));
 	suite_add_tcase(s, tc);
 

@@ -7,6 +7,7 @@
  */
 #include "tests/datapath/suites.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,28 @@ msg_vrf(struct dp_msg *m)
 	m->u.vrf.flags = DP_VRF_MIRROR_DEST;
 }
 
+static void
+msg_gre(struct dp_msg *m)
+{
+	msg_init(m, DP_MSG_GRE);
+	m->u.gre.key = 0xfedcba98; /* all 32 bits: any key */
+	m->u.gre.nh = 3;
+}
+
+/* A GRE tunnel nexthop: its key above 2^24. */
+static void
+msg_nh_gre(struct dp_msg *m)
+{
+	msg_init(m, DP_MSG_NH);
+	m->u.nh.idx = 9;
+	m->u.nh.type = DP_NH_TUNNEL;
+	m->u.nh.vif = 0;
+	m->u.nh.tun = DP_TUN_GRE;
+	inet_pton(AF_INET, "127.0.6.1", &m->u.nh.sip);
+	inet_pton(AF_INET, "127.0.6.2", &m->u.nh.dip);
+	m->u.nh.label = 0x01001092;
+}
+
 /* Hand-written wire bytes of each ADD above (README.md tables). */
 static const struct {
 	const char *name;
@@ -177,6 +200,11 @@ static const struct {
 	"00000001 04 06 03e8 0050 0a010003 0a010004"
 	"02 ffffffff ffffffff 00 01 62"},
     {"vrf", msg_vrf, "4d44 01 0b 01 00 0008 00000007 00000002 00000001"},
+    {"gre", msg_gre, "4d44 01 0c 01 00 0008 00000007 fedcba98 00000003"},
+    {"nh gre", msg_nh_gre,
+	"4d44 01 02 01 00 002b 00000007"
+	"00000009 04 00000000 00000000 000000000000 000000000000"
+	"03 7f000601 7f000602 01001092 00 0000 00 00"},
 };
 #define MSG_TAB_N (sizeof(msg_tab) / sizeof(msg_tab[0]))
 
@@ -231,7 +259,7 @@ START_TEST(test_key_ops)
 {
 	static uint8_t buf[DP_MSG_HLEN + DP_MSG_MAX];
 	static uint8_t again[DP_MSG_HLEN + DP_MSG_MAX];
-	static const size_t keylen[] = {4, 4, 10, 10, 4, 4, 4, 4, 18, 4};
+	static const size_t keylen[] = {4, 4, 10, 10, 4, 4, 4, 4, 18, 4, 4, 4};
 	struct dp_msg m, d;
 	struct dp_msg_err err;
 	enum dp_msg_op op;
@@ -331,85 +359,91 @@ static const struct {
 	uint8_t v;  /* new value */
 	int rc;     /* expected */
 } bad_tab[] = {
-    {0, 0, 0x4e, -EPROTO},  /* magic */
-    {0, 2, 0x02, -EPROTO},  /* version */
-    {0, 3, 0x0c, -EINVAL},  /* type */
-    {0, 3, 0x08, -EINVAL},  /* a reply is no request */
-    {0, 4, 0x05, -EINVAL},  /* op */
-    {0, 5, 0x01, -EPROTO},  /* flags */
-    {0, 6, 0x10, -EPROTO},  /* body longer than the bytes */
-    {0, 7, 0x21, -EPROTO},  /* body longer than the bytes */
-    {0, 7, 0x1f, -EPROTO},  /* a byte after the body */
-    {0, 14, 0x10, -EINVAL}, /* vif index 4096 */
-    {0, 16, 0x04, -EINVAL}, /* vif kind */
-    {0, 17, 0x00, -EINVAL}, /* vif name empty */
-    {0, 17, 0x05, -EPROTO}, /* vif name runs on */
-    {0, 19, 0x00, -EINVAL}, /* vif name with a NUL */
-    {0, 29, 0x10, -EINVAL}, /* vif VRF 4096 */
-    {0, 35, 0x04, -EINVAL}, /* vif flags */
-    {0, 40, 0xff, -EINVAL}, /* vif MTU above 9216 */
-    {0, 42, 0x24, -EINVAL}, /* vif MTU 9436 */
-    {1, 12, 0x01, -EINVAL}, /* nh index 65536 */
-    {1, 15, 0x00, -EINVAL}, /* nh index 0 */
-    {1, 16, 0x07, -EINVAL}, /* nh type */
-    {1, 19, 0x10, -EINVAL}, /* nh VRF 4096 */
-    {1, 23, 0x10, -EINVAL}, /* nh vif 4096 */
-    {1, 37, 0x03, -EINVAL}, /* nh tunnel type */
-    {1, 46, 0x01, -EINVAL}, /* nh label above 2^24 */
-    {1, 50, 0x05, -EINVAL}, /* nh analyzer family */
-    {1, 50, 0x04, -EPROTO}, /* an IPv4 analyzer runs on */
-    {1, 53, 0x02, -EINVAL}, /* nh ecmp */
-    {1, 54, 0x21, -EINVAL}, /* nh 33 members */
-    {1, 54, 0x01, -EPROTO}, /* nh member missing */
-    {2, 12, 0x01, -EINVAL}, /* route VRF */
-    {2, 16, 0x05, -EINVAL}, /* route family */
-    {2, 16, 0x06, -EPROTO}, /* an IPv6 prefix runs on */
-    {2, 21, 0x21, -EINVAL}, /* route length 33 */
-    {2, 21, 0x08, -EINVAL}, /* route host bits */
-    {2, 25, 0x00, -EINVAL}, /* route nh 0 */
-    {2, 23, 0x01, -EINVAL}, /* route nh 65538 */
-    {3, 13, 0x01, -EINVAL}, /* bridge VRF */
-    {3, 25, 0x00, -EINVAL}, /* bridge nh 0 */
-    {3, 26, 0x01, -EINVAL}, /* bridge label above 2^24 */
-    {4, 15, 0x0f, -EINVAL}, /* MPLS label 15 reserved */
-    {4, 13, 0x10, -EINVAL}, /* MPLS label above 2^20 */
-    {4, 19, 0x00, -EINVAL}, /* MPLS nh 0 */
-    {5, 12, 0x01, -EINVAL}, /* VNI above 2^24 */
-    {5, 17, 0x10, -EINVAL}, /* VXLAN VRF */
-    {5, 23, 0x00, -EINVAL}, /* VXLAN nh 0 */
-    {6, 14, 0x01, -EINVAL}, /* mirror index 259 */
-    {6, 19, 0x00, -EINVAL}, /* mirror nh 0 */
-    {6, 23, 0x0d, -EINVAL}, /* mirror flags */
-    {6, 24, 0x01, -EINVAL}, /* mirror VNI above 2^24 */
-    {6, 29, 0x00, -EINVAL}, /* mirror analyzer with a NUL */
-    {6, 31, 0x0d, -EPROTO}, /* mirror source VN runs on */
-    {6, 39, 0x0d, -EINVAL}, /* mirror snap length 13 */
-    {6, 36, 0x01, -EINVAL}, /* mirror snap length above 65535 */
-    {6, 40, 0x01, -EINVAL}, /* mirror sampling above 10^6 */
-    {7, 14, 0x10, -EINVAL}, /* policy vif 4096 + 5 */
-    {7, 16, 0x00, -EINVAL}, /* policy without rules */
-    {7, 16, 0x41, -EINVAL}, /* policy of 65 rules */
-    {7, 16, 0x02, -EPROTO}, /* policy rule 2 missing */
-    {7, 17, 0x05, -EINVAL}, /* rule af */
-    {7, 19, 0x06, -EINVAL}, /* rule src family not the rule's */
-    {7, 19, 0x07, -EINVAL}, /* rule src family unknown */
-    {7, 20, 0x06, -EINVAL}, /* rule dst family not the rule's */
-    {7, 25, 0x21, -EINVAL}, /* rule dst length 33 */
-    {7, 25, 0x08, -EINVAL}, /* rule dst host bits */
-    {7, 30, 0x01, -EINVAL}, /* rule dport 336-80 */
-    {7, 34, 0x03, -EINVAL}, /* rule action */
-    {7, 37, 0x01, -EINVAL}, /* rule mirror 256 */
-    {7, 42, 0xfe, -EINVAL}, /* rule mirror 0xfffffffe */
-    {7, 44, 0x00, -EINVAL}, /* rule VN with a NUL */
-    {7, 43, 0x05, -EPROTO}, /* rule VN runs on */
-    {8, 13, 0x10, -EINVAL}, /* flow VRF */
-    {8, 16, 0x05, -EINVAL}, /* flow family */
-    {8, 16, 0x06, -EPROTO}, /* an IPv6 flow runs on */
-    {8, 30, 0x03, -EINVAL}, /* flow action */
-    {8, 33, 0x01, -EINVAL}, /* flow mirror */
-    {8, 40, 0x02, -EPROTO}, /* flow dst VN runs on */
-    {9, 13, 0x10, -EINVAL}, /* VRF 4098 */
-    {9, 19, 0x03, -EINVAL}, /* VRF flags */
+    {0, 0, 0x4e, -EPROTO},   /* magic */
+    {0, 2, 0x02, -EPROTO},   /* version */
+    {0, 3, 0x0d, -EINVAL},   /* type */
+    {0, 3, 0x08, -EINVAL},   /* a reply is no request */
+    {0, 4, 0x05, -EINVAL},   /* op */
+    {0, 5, 0x01, -EPROTO},   /* flags */
+    {0, 6, 0x10, -EPROTO},   /* body longer than the bytes */
+    {0, 7, 0x21, -EPROTO},   /* body longer than the bytes */
+    {0, 7, 0x1f, -EPROTO},   /* a byte after the body */
+    {0, 14, 0x10, -EINVAL},  /* vif index 4096 */
+    {0, 16, 0x04, -EINVAL},  /* vif kind */
+    {0, 17, 0x00, -EINVAL},  /* vif name empty */
+    {0, 17, 0x05, -EPROTO},  /* vif name runs on */
+    {0, 19, 0x00, -EINVAL},  /* vif name with a NUL */
+    {0, 29, 0x10, -EINVAL},  /* vif VRF 4096 */
+    {0, 35, 0x04, -EINVAL},  /* vif flags */
+    {0, 40, 0xff, -EINVAL},  /* vif MTU above 9216 */
+    {0, 42, 0x24, -EINVAL},  /* vif MTU 9436 */
+    {1, 12, 0x01, -EINVAL},  /* nh index 65536 */
+    {1, 15, 0x00, -EINVAL},  /* nh index 0 */
+    {1, 16, 0x07, -EINVAL},  /* nh type */
+    {1, 19, 0x10, -EINVAL},  /* nh VRF 4096 */
+    {1, 23, 0x10, -EINVAL},  /* nh vif 4096 */
+    {1, 37, 0x04, -EINVAL},  /* nh tunnel type */
+    {1, 46, 0x01, -EINVAL},  /* nh label above 2^24 */
+    {1, 50, 0x05, -EINVAL},  /* nh analyzer family */
+    {1, 50, 0x04, -EPROTO},  /* an IPv4 analyzer runs on */
+    {1, 53, 0x02, -EINVAL},  /* nh ecmp */
+    {1, 54, 0x21, -EINVAL},  /* nh 33 members */
+    {1, 54, 0x01, -EPROTO},  /* nh member missing */
+    {2, 12, 0x01, -EINVAL},  /* route VRF */
+    {2, 16, 0x05, -EINVAL},  /* route family */
+    {2, 16, 0x06, -EPROTO},  /* an IPv6 prefix runs on */
+    {2, 21, 0x21, -EINVAL},  /* route length 33 */
+    {2, 21, 0x08, -EINVAL},  /* route host bits */
+    {2, 25, 0x00, -EINVAL},  /* route nh 0 */
+    {2, 23, 0x01, -EINVAL},  /* route nh 65538 */
+    {3, 13, 0x01, -EINVAL},  /* bridge VRF */
+    {3, 25, 0x00, -EINVAL},  /* bridge nh 0 */
+    {3, 26, 0x01, -EINVAL},  /* bridge label above 2^24 */
+    {4, 15, 0x0f, -EINVAL},  /* MPLS label 15 reserved */
+    {4, 13, 0x10, -EINVAL},  /* MPLS label above 2^20 */
+    {4, 19, 0x00, -EINVAL},  /* MPLS nh 0 */
+    {5, 12, 0x01, -EINVAL},  /* VNI above 2^24 */
+    {5, 17, 0x10, -EINVAL},  /* VXLAN VRF */
+    {5, 23, 0x00, -EINVAL},  /* VXLAN nh 0 */
+    {6, 14, 0x01, -EINVAL},  /* mirror index 259 */
+    {6, 19, 0x00, -EINVAL},  /* mirror nh 0 */
+    {6, 23, 0x0d, -EINVAL},  /* mirror flags */
+    {6, 24, 0x01, -EINVAL},  /* mirror VNI above 2^24 */
+    {6, 29, 0x00, -EINVAL},  /* mirror analyzer with a NUL */
+    {6, 31, 0x0d, -EPROTO},  /* mirror source VN runs on */
+    {6, 39, 0x0d, -EINVAL},  /* mirror snap length 13 */
+    {6, 36, 0x01, -EINVAL},  /* mirror snap length above 65535 */
+    {6, 40, 0x01, -EINVAL},  /* mirror sampling above 10^6 */
+    {7, 14, 0x10, -EINVAL},  /* policy vif 4096 + 5 */
+    {7, 16, 0x00, -EINVAL},  /* policy without rules */
+    {7, 16, 0x41, -EINVAL},  /* policy of 65 rules */
+    {7, 16, 0x02, -EPROTO},  /* policy rule 2 missing */
+    {7, 17, 0x05, -EINVAL},  /* rule af */
+    {7, 19, 0x06, -EINVAL},  /* rule src family not the rule's */
+    {7, 19, 0x07, -EINVAL},  /* rule src family unknown */
+    {7, 20, 0x06, -EINVAL},  /* rule dst family not the rule's */
+    {7, 25, 0x21, -EINVAL},  /* rule dst length 33 */
+    {7, 25, 0x08, -EINVAL},  /* rule dst host bits */
+    {7, 30, 0x01, -EINVAL},  /* rule dport 336-80 */
+    {7, 34, 0x03, -EINVAL},  /* rule action */
+    {7, 37, 0x01, -EINVAL},  /* rule mirror 256 */
+    {7, 42, 0xfe, -EINVAL},  /* rule mirror 0xfffffffe */
+    {7, 44, 0x00, -EINVAL},  /* rule VN with a NUL */
+    {7, 43, 0x05, -EPROTO},  /* rule VN runs on */
+    {8, 13, 0x10, -EINVAL},  /* flow VRF */
+    {8, 16, 0x05, -EINVAL},  /* flow family */
+    {8, 16, 0x06, -EPROTO},  /* an IPv6 flow runs on */
+    {8, 30, 0x03, -EINVAL},  /* flow action */
+    {8, 33, 0x01, -EINVAL},  /* flow mirror */
+    {8, 40, 0x02, -EPROTO},  /* flow dst VN runs on */
+    {9, 13, 0x10, -EINVAL},  /* VRF 4098 */
+    {9, 19, 0x03, -EINVAL},  /* VRF flags */
+    {10, 19, 0x00, -EINVAL}, /* GRE nh 0 */
+    {10, 17, 0x01, -EINVAL}, /* GRE nh 65539 */
+    {10, 7, 0x07, -EPROTO},  /* GRE without its nh */
+    {10, 7, 0x04, -EPROTO},  /* a GRE delete's length as an add */
+    {11, 37, 0x02, -EINVAL}, /* the key above 2^24 as a VXLAN VNI */
+    {11, 16, 0x03, -EINVAL}, /* the key above 2^24 on an encap nh */
 };
 #define BAD_TAB_N (sizeof(bad_tab) / sizeof(bad_tab[0]))
 

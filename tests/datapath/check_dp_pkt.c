@@ -127,6 +127,24 @@ static const struct pkt_ok pkt_ok[] = {
 	"ab cd 70 61 79 6c 6f 61 64 21",
 	DP_F_IP6 | DP_F_FRAG, 14, 62, 62, 17, 0, 0, DP_ENCAP_NONE, 0, 0, 0, 0,
 	0, 0, 0, 0, 0},
+    /* GRE (RFC 2890): K, version 0, 0x6558, key 4242; inner as VXLAN's */
+    {"gre",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 46 12 34 "
+	"00 00 40 2f 10 32 ac 10 00 01 ac 10 00 02 20 00 65 58 00 00 "
+	"10 92 02 00 00 00 00 0b 02 00 00 00 00 0a 08 00 45 00 00 1c "
+	"12 34 00 00 40 01 e5 55 c0 a8 01 03 c0 a8 01 04 08 00 00 00 "
+	"00 05 00 06",
+	DP_F_IP4, 14, 34, 34, 47, 0, 0, DP_ENCAP_GRE, 4242, 0, 42,
+	DP_F_IP4 | DP_F_ICMP, 56, 76, 1, 2048, 5},
+    /* GRE with C (checksum 0xabcd, not checked) and S (sequence 7) */
+    {"gre_cs",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 4e 12 34 "
+	"00 00 40 2f 10 2a ac 10 00 01 ac 10 00 02 b0 00 65 58 ab cd "
+	"00 00 00 00 10 92 00 00 00 07 02 00 00 00 00 0b 02 00 00 00 "
+	"00 0a 08 00 45 00 00 1c 12 34 00 00 40 01 e5 55 c0 a8 01 03 "
+	"c0 a8 01 04 08 00 00 00 00 05 00 06",
+	DP_F_IP4, 14, 34, 34, 47, 0, 0, DP_ENCAP_GRE, 4242, 0, 50,
+	DP_F_IP4 | DP_F_ICMP, 64, 84, 1, 2048, 5},
 };
 
 struct pkt_bad {
@@ -225,6 +243,37 @@ static const struct pkt_bad pkt_bad[] = {
 	"00 0a 08 00 45 00 00 1c 12 34 00 00 40 01 e4 55 c0 a8 01 03 "
 	"c0 a8 01 04 08 00 00 00 00 05 00 06",
 	DP_DROP_BAD_CSUM},
+    /* GRE version 1 (PPTP's) */
+    {"gre_ver1",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 46 12 34 "
+	"00 00 40 2f 10 32 ac 10 00 01 ac 10 00 02 20 01 65 58 00 00 "
+	"10 92 02 00 00 00 00 0b 02 00 00 00 00 0a 08 00 45 00 00 1c "
+	"12 34 00 00 40 01 e5 55 c0 a8 01 03 c0 a8 01 04 08 00 00 00 "
+	"00 05 00 06",
+	DP_DROP_BAD_GRE},
+    /* GRE without a key */
+    {"gre_nokey",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 42 12 34 "
+	"00 00 40 2f 10 36 ac 10 00 01 ac 10 00 02 00 00 65 58 02 00 "
+	"00 00 00 0b 02 00 00 00 00 0a 08 00 45 00 00 1c 12 34 00 00 "
+	"40 01 e5 55 c0 a8 01 03 c0 a8 01 04 08 00 00 00 00 05 00 06",
+	DP_DROP_BAD_GRE},
+    /* GRE carrying IPv4 (0x0800), not an Ethernet frame */
+    {"gre_ip",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 46 12 34 "
+	"00 00 40 2f 10 32 ac 10 00 01 ac 10 00 02 20 00 08 00 00 00 "
+	"10 92 02 00 00 00 00 0b 02 00 00 00 00 0a 08 00 45 00 00 1c "
+	"12 34 00 00 40 01 e5 55 c0 a8 01 03 c0 a8 01 04 08 00 00 00 "
+	"00 05 00 06",
+	DP_DROP_BAD_GRE},
+    /* GRE with the R bit of RFC 1701 */
+    {"gre_routing",
+	"52 54 00 aa bb 02 52 54 00 aa bb 01 08 00 45 00 00 46 12 34 "
+	"00 00 40 2f 10 32 ac 10 00 01 ac 10 00 02 60 00 65 58 00 00 "
+	"10 92 02 00 00 00 00 0b 02 00 00 00 00 0a 08 00 45 00 00 1c "
+	"12 34 00 00 40 01 e5 55 c0 a8 01 03 c0 a8 01 04 08 00 00 00 "
+	"00 05 00 06",
+	DP_DROP_BAD_GRE},
 };
 
 static void
@@ -264,6 +313,8 @@ START_TEST(pkt_ok_decode)
 	ck_assert_int_eq(p.encap, t->encap);
 	if (t->encap == DP_ENCAP_VXLAN)
 		ck_assert_uint_eq(p.vni, t->tag);
+	if (t->encap == DP_ENCAP_GRE)
+		ck_assert_uint_eq(p.key, t->tag);
 	if (t->encap == DP_ENCAP_MPLSOUDP) {
 		ck_assert_uint_eq(p.label, t->tag);
 		ck_assert_uint_eq(p.nlabels, t->nlabels);

@@ -215,6 +215,7 @@ static const struct {
 	"bridge del vrf=1 mac=02:00:00:00:00:01", 1},
     {"mpls add label=100 nh=2", "mpls del label=100", 1},
     {"vxlan add vni=5001 vrf=1 nh=2", "vxlan del vni=5001", 1},
+    {"gre add key=4000000000 nh=2", "gre del key=4000000000", 1},
     {"vrf add vrf=2 flags=mirror-dest", "vrf del vrf=2", 1},
     {"mirror add idx=0 nh=1 flags=dynamic,juniper analyzer=an1 src-vn=red",
 	"mirror del idx=0", 1},
@@ -261,6 +262,11 @@ st_round_trip_client(struct st *t)
 		break;
 	case DP_MSG_VXLAN:
 		DT_ASSERT(s.e->msg.u.vxlan.vrf == 1, "vxlan vrf");
+		break;
+	case DP_MSG_GRE:
+		DT_ASSERT(
+		    s.e->msg.u.gre.key == 4000000000u && s.e->msg.u.gre.nh == 2,
+		    "gre fields");
 		break;
 	case DP_MSG_MIRROR:
 		DT_ASSERT(strcmp(s.e->msg.u.mirror.src_vn, "red") == 0 &&

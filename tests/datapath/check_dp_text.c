@@ -68,6 +68,18 @@ START_TEST(test_good)
 	ck_assert_uint_eq(m.u.mpls.label, 100);
 	tx_parse("vxlan del vni=5001", &m);
 	ck_assert_uint_eq(m.u.vxlan.vni, 5001);
+	tx_parse("nh add idx=21 type=tunnel tun=gre sip=127.0.6.1 "
+		 "dip=127.0.6.2 label=4294967295",
+	    &m);
+	ck_assert_int_eq(m.u.nh.tun, DP_TUN_GRE);
+	ck_assert_uint_eq(m.u.nh.label, 0xffffffffu);
+	tx_parse("gre add key=4242 nh=10", &m);
+	ck_assert_int_eq(m.type, DP_MSG_GRE);
+	ck_assert_uint_eq(m.u.gre.key, 4242);
+	ck_assert_uint_eq(m.u.gre.nh, 10);
+	tx_parse("gre del key=0xffffffff", &m);
+	ck_assert_int_eq(m.op, DP_MSG_DEL);
+	ck_assert_uint_eq(m.u.gre.key, 0xffffffffu);
 	tx_parse("vrf add vrf=2 flags=mirror-dest", &m);
 	ck_assert_uint_eq(m.u.vrf.flags, DP_VRF_MIRROR_DEST);
 	tx_parse("mirror add idx=0 nh=30 flags=static vni=7 analyzer=an1 "
@@ -144,7 +156,15 @@ static const struct {
     {"bogus add x=1", "bogus: object unknown"},
     {"nh add idx=1 type=bogus", "type:"},
     {"nh add idx=65536 type=discard", "idx:"},
-    {"nh add idx=20 type=tunnel tun=gre dip=1.2.3.4 label=5", "tun:"},
+    {"nh add idx=20 type=tunnel tun=nvgre dip=1.2.3.4 label=5", "tun:"},
+    {"nh add idx=20 type=tunnel tun=vxlan dip=1.2.3.4 label=16777216",
+	"label:"},
+    {"nh add idx=20 type=tunnel tun=gre dip=1.2.3.4 label=4294967296",
+	"label:"},
+    {"gre add key=4242", "nh: missing"},
+    {"gre add nh=3", "key: missing"},
+    {"gre add key=-1 nh=3", "key:"},
+    {"gre del key=1 nh=3", "nh: unknown"},
     {"nh add idx=20 type=tunnel tun=vxlan dip=::1 label=5", "dip:"},
     {"nh add idx=20 type=tunnel tun=vxlan dip=1.2.3.4", "label: missing"},
     {"nh add idx=30 type=mirror-udp analyzer=10.1.0.9", "port: missing"},

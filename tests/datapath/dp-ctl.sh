@@ -24,6 +24,7 @@ vif add idx=1 kind=vm name=mtap1 mac=02:00:00:00:00:01 vrf=1 mtu=1500
 nh add idx=10 type=encap vrf=1 vif=1 dmac=02:00:00:00:00:01 smac=00:00:5e:00:01:00
 nh add idx=11 type=encap vrf=1 vif=1 dmac=02:00:00:00:00:02 smac=00:00:5e:00:01:00
 nh add idx=20 type=tunnel vrf=0 vif=0 tun=mplsoudp sip=127.0.0.1 dip=127.0.0.2 label=100
+nh add idx=21 type=tunnel vrf=0 vif=0 tun=gre sip=127.0.0.1 dip=127.0.0.2 label=4294967295
 nh add idx=30 type=mirror-udp vrf=1 analyzer=10.1.0.9 port=8099
 nh add idx=40 type=composite ecmp=1 members=10,11
 nh add idx=2 type=discard
@@ -32,6 +33,7 @@ route add vrf=1 prefix=2001:db8::/64 nh=40
 bridge add vrf=1 mac=02:00:00:00:00:01 nh=10
 mpls add label=100 nh=10
 vxlan add vni=5001 vrf=1 nh=40
+gre add key=4242 nh=10
 vrf add vrf=2 flags=mirror-dest
 mirror add idx=0 nh=30 flags=dynamic,juniper analyzer=an1 src-vn=red
 vif add idx=2 kind=vm name=mtap2 mac=02:00:00:00:00:02 vrf=1 mirror=both mirror-idx=0
@@ -45,7 +47,11 @@ ok "vif --get 1" sh -c "ctl() { \"$top_builddir/control-node/miradorctl\" --dp-s
 ctl nh --get 20 >"$tmp/nh" 2>&1
 ok "nh --get 20 is the tunnel" grep -q "Sip:127.0.0.1 Dip:127.0.0.2 Label:100" "$tmp/nh"
 ctl nh --list >"$tmp/nhl" 2>&1
-ok "nh --list has 6 nexthops" test "$(grep -c '^Id:' "$tmp/nhl")" -eq 6
+ok "nh --list has 7 nexthops" test "$(grep -c '^Id:' "$tmp/nhl")" -eq 7
+ctl nh --get 21 >"$tmp/nhg" 2>&1
+ok "nh --get 21 is GRE with a 32-bit key" sh -c "grep -q 'Gre, Oif:0' '$tmp/nhg' && grep -q 'Key:4294967295' '$tmp/nhg'"
+ctl gre --dump >"$tmp/gre" 2>&1
+ok "gre --dump" grep -q -E "^ +4242 +10$" "$tmp/gre"
 ctl rt --dump 1 >"$tmp/rt" 2>&1
 ok "rt --dump 1 has both routes" test "$(grep -c -E '^(10.1.0.3/32|2001:db8::/64) ' "$tmp/rt")" -eq 2
 ctl rt --dump 1 --family inet6 >"$tmp/rt6" 2>&1

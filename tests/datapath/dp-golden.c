@@ -193,6 +193,14 @@ static const struct g_scen g_scens[] = {
 	TA_VM1, g_flow_traffic, NULL},
     {"snap-sample", "snap length 64, 1 in 3", false, M_RX(TA_M_SNAP), NOFLOW,
 	TA_VM1, g_sample_traffic, NULL},
+    {"port-rx-gre", "mode 2, port RX, GRE key 0x01001092 to node B", false,
+	M_RX(TA_M_GRE), NOFLOW, TA_VM1, g_vm_traffic, NULL},
+    {"port-tx-gre", "mode 2, port TX, GRE key 4242 to node B", false,
+	M_TX(TA_M_GRE1), NOFLOW, TA_VM1, g_vm_traffic, NULL},
+    {"recv-gre", "GRE copies at node B: the key's analyzer ports", true, {0},
+	NOFLOW, TB_FAB, g_copies_of, "port-rx-gre"},
+    {"recv-gre1", "GRE copies at node B: one analyzer port", true, {0}, NOFLOW,
+	TB_FAB, g_copies_of, "port-tx-gre"},
     {NULL, NULL, false, {0}, 0, 0, NULL, NULL},
 };
 

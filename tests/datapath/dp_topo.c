@@ -155,6 +155,10 @@ topo_a(const struct topo_opts *o, uint32_t flows)
 	    TA_VXLAN_MIRROR_VNI, 1);
 	t_tunnel(dp, 14, DP_TUN_VXLAN, TOPO_A_ROUTER, "127.0.3.20",
 	    TA_STATIC_VNI, 1);
+	t_tunnel(
+	    dp, 15, DP_TUN_GRE, TOPO_A_ROUTER, TOPO_B_ROUTER, TA_GRE_KEY, 1);
+	t_tunnel(
+	    dp, 16, DP_TUN_GRE, TOPO_A_ROUTER, TOPO_B_ROUTER, TA_GRE_KEY1, 1);
 	t_mirror_udp(dp, 20, 1, "10.9.0.9");
 	t_mirror_udp(dp, 21, 1, "10.9.0.10");
 	t_mirror_udp(dp, 22, 0, "127.0.3.9");
@@ -169,6 +173,8 @@ topo_a(const struct topo_opts *o, uint32_t flows)
 	    "an-static", 0, 0);
 	t_mirror(dp, TA_M_SNAP, 20, DP_MIRROR_DYNAMIC | DP_MIRROR_JUNIPER_HDR,
 	    0, "an-snap", 64, 3);
+	t_mirror(dp, TA_M_GRE, 15, DP_MIRROR_DYNAMIC, 0, "an-gre", 0, 0);
+	t_mirror(dp, TA_M_GRE1, 16, DP_MIRROR_DYNAMIC, 0, "an-gre1", 0, 0);
 	/* the analyzer may mirror its own port: copies are not mirrored */
 	t_vif(dp, TA_AN, DP_VIF_VM, "tapan", &topo_an_mac, 2, o->an_flags,
 	    o->an_mirror);
@@ -233,6 +239,8 @@ topo_b(uint32_t flows)
 	t_ok(dp_vxlan_add(dp, 5001, 1, 1), "vni", 5001);
 	t_ok(dp_vxlan_add(dp, TA_VXLAN_MIRROR_VNI, 2, 40), "vni",
 	    TA_VXLAN_MIRROR_VNI);
+	t_ok(dp_gre_add(dp, TA_GRE_KEY, 40), "GRE key", 40);
+	t_ok(dp_gre_add(dp, TA_GRE_KEY1, 3), "GRE key", 3);
 	t_route(dp, 1, "10.1.0.5/32", 1);
 	t_route(dp, 1, "10.1.0.0/24", 10);
 	t_route(dp, 2, "10.9.0.10/32", 3);

@@ -13,11 +13,14 @@
  *   10.9.0.10 (remote, overlay); 2 Juniper header to 127.0.3.9 over the
  *   underlay; 3 no header, VXLAN VNI 9000 to B (the analyzer VN, mirror
  *   destination there); 4 static VXLAN VNI 7777 to the VTEP 127.0.3.20;
- *   5 as 0 with snap length 64 and 1-in-3 sampling.
+ *   5 as 0 with snap length 64 and 1-in-3 sampling; 6 no header, GRE
+ *   key TA_GRE_KEY (the nexthop's) to B (Cloudpods tap flow); 7 as 6
+ *   with key TA_GRE_KEY1, one analyzer on B.
  * Node B (underlay 127.0.3.2): vif 0 fabric; vif 1 tapb5 10.1.0.5
  *   (label 100, VNI 5001 -> VRF 1); vifs 3 and 4 analyzers 10.9.0.10 and
  *   10.9.0.11 in VRF 2, flagged mirror destination (VNI 9000 -> flood
- *   to both; label 200 -> vif 3).
+ *   to both; label 200 -> vif 3).  GRE keys: TA_GRE_KEY -> the flood
+ *   of both analyzers, TA_GRE_KEY1 -> vif 3 (whatever their VRF).
  */
 #ifndef SDN_TESTS_DATAPATH_DP_TOPO_H
 #define SDN_TESTS_DATAPATH_DP_TOPO_H
@@ -39,9 +42,13 @@ enum {
 	TA_M_NOHDR,
 	TA_M_STATIC,
 	TA_M_SNAP,
+	TA_M_GRE,
+	TA_M_GRE1,
 };
 #define TA_VXLAN_MIRROR_VNI 9000
 #define TA_STATIC_VNI       7777
+#define TA_GRE_KEY          0x01001092u /* above 2^24: all 32 bits */
+#define TA_GRE_KEY1         4242
 
 /* Port mirroring of node A's VMs: DP_VIF_MIRROR_* flags and index. */
 struct topo_opts {

@@ -66,23 +66,6 @@ vxlan add vni=9000 vrf=2 nh=40
 route add vrf=2 prefix=10.9.0.10/32 nh=12
 EOT
 
-# capture NAME NS|- IFACE FILTER: tshark writing $tmp/NAME.pcap, started
-# and ready (its "Capturing on" line) before this returns.
-capture() {
-	if [ "$2" = - ]; then set -- "$1" "" "$3" "$4"; fi
-	${2:+ip netns exec "$2"} tshark -i "$3" -f "$4" -w "$tmp/$1.pcap" \
-		>"$tmp/$1.cap.log" 2>&1 &
-	caps="$caps $!"
-	eval "cap_$1=$!"
-	wait_for "$tmp/$1.cap.log" "Capturing on"
-}
-# stop NAME: SIGINT, the file is complete when it returns.
-stop() {
-	eval "p=\$cap_$1"
-	kill -INT "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	return 0
-}
 # fields NAME FILTER FIELDS...: one '|'-joined line per frame.
 fields() {
 	f=$1 filt=$2; shift 2

@@ -4,7 +4,8 @@
 # engine sends): every Juniper-header copy decodes with
 # -d udp.port==8099,juniper and shows the right source VN, destination
 # VN, flags and capture host and the original frame behind it; VXLAN
-# copies carry the mirror VNI and the original frame; nothing is
+# copies carry the mirror VNI and the original frame, GRE copies the
+# nexthop's key and the original frame; nothing is
 # malformed and every IPv4 header checksum is good.  Without tshark the
 # test is skipped, loudly.
 set -u
@@ -120,6 +121,31 @@ expect snap-sample "3 of 7 copied, 64 bytes each" "udp.dstport==8099" \
 "$red|49861,5000|133
 $red|58756,5003|133
 $red|52995,5006|133" juniper.vn.src udp.srcport frame.len
+# GRE (Cloudpods tap flow to another node): IPv4 protocol 47, the
+# nexthop's 32-bit key, transparent Ethernet bridging, the VM's frame
+expect port-rx-gre "GRE key 0x01001092 to node B, checksums good" \
+	"gre.key==0x01001092" \
+"127.0.3.1,10.1.0.3|127.0.3.2,10.1.0.4|47,1|0x6558|02:fa:00:00:00:01,02:00:00:00:01:03|1,1
+127.0.3.1,10.1.0.3|127.0.3.2,10.1.0.4|47,17|0x6558|02:fa:00:00:00:01,02:00:00:00:01:03|1,1
+127.0.3.1,10.1.0.3|127.0.3.2,10.1.0.5|47,6|0x6558|02:fa:00:00:00:01,02:00:00:00:01:03|1,1" \
+	ip.src ip.dst ip.proto gre.proto eth.src ip.checksum.status
+expect port-tx-gre "GRE key 4242: what VM 2 receives" "gre.key==4242" \
+"127.0.3.2,10.1.0.4|0x00001092|02:fa:00:00:00:02,02:00:00:00:01:04
+127.0.3.2,10.1.0.4|0x00001092|02:fa:00:00:00:02,02:00:00:00:01:04" \
+	ip.dst gre.key eth.dst
+ok "port-rx-gre: no UDP around GRE" test \
+	"$(fields port-rx-gre "gre && udp.port==4789" frame.number)" = ""
+# node B: the key's flood (both analyzers), or one analyzer, unchanged
+expect recv-gre "node B: both analyzers, MACs unchanged" "eth" \
+"00:00:5e:00:01:00|10.1.0.4
+00:00:5e:00:01:00|10.1.0.4
+02:00:00:00:01:04|10.1.0.4
+02:00:00:00:01:04|10.1.0.4
+00:00:5e:00:01:00|10.1.0.5
+00:00:5e:00:01:00|10.1.0.5" eth.dst ip.dst
+expect recv-gre1 "node B: key 4242, one analyzer" "eth" \
+"02:00:00:00:01:04|10.1.0.4
+02:00:00:00:01:04|10.1.0.4" eth.dst ip.dst
 for f in "$d"/*.out.pcap; do
 	n=$(tshark -r "$f" -d udp.port==8099,juniper -Y _ws.malformed \
 		2>>"$tmp/err" | wc -l)

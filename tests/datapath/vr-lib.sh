@@ -10,6 +10,11 @@
 #   vm_add NS TAP MAC IP/LEN   moves TAP into a new namespace NS, sets its
 #                              MAC, address, link up, default via .1
 #   vr_cleanup                 kills what is left, deletes the namespaces
+#   capture NAME NS|- IFACE FILTER   tshark writing $tmp/NAME.pcap, ready
+#                              before it returns; its pid added to $caps
+#                              (the caller's, for its trap)
+#   stop NAME                  SIGINT to that capture; the file is
+#                              complete when it returns
 # The caller sets tmp (a private directory) first.
 VR_BIN="$top_builddir/datapath/mirador-vrouter"
 _vr_names=""
@@ -59,4 +64,20 @@ vr_cleanup() {
 		ip netns del "$_ns" 2>/dev/null
 	done
 	rm -rf "$tmp"
+}
+
+capture() {
+	if [ "$2" = - ]; then set -- "$1" "" "$3" "$4"; fi
+	${2:+ip netns exec "$2"} tshark -i "$3" -f "$4" -w "$tmp/$1.pcap" \
+		>"$tmp/$1.cap.log" 2>&1 &
+	caps="${caps:-} $!"
+	eval "cap_$1=$!"
+	wait_for "$tmp/$1.cap.log" "Capturing on"
+}
+
+stop() {
+	eval "_p=\$cap_$1"
+	kill -INT "$_p" 2>/dev/null
+	wait "$_p" 2>/dev/null
+	return 0
 }

@@ -28,8 +28,17 @@ fuzz_tx(void *arg, const struct dp_vif *v, const uint8_t *f, size_t len,
 	(void)mirror;
 	fuzz_ntx++;
 	FUZZ_CHECK(len <= DP_PKT_MAX, "%zu bytes sent", len);
-	/* what goes to the fabric is ours: IPv4/UDP whose lengths fit */
-	if (v->kind == DP_VIF_FABRIC) {
+	/* what goes to the fabric is ours: IPv4/GRE with a key, or
+	 * IPv4/UDP whose lengths fit */
+	if (v->kind == DP_VIF_FABRIC && len >= DP_GRE_OVERHEAD &&
+	    f[14 + 9] == DP_IPPROTO_GRE) {
+		FUZZ_CHECK(f[12] == 0x08 && f[13] == 0x00 && f[14] == 0x45 &&
+			f[34] == 0x20 && f[35] == 0 && f[36] == 0x65 &&
+			f[37] == 0x58,
+		    "fabric frame is not IPv4/GRE with a key");
+		FUZZ_CHECK((size_t)(f[16] << 8 | f[17]) == len - DP_ETH_HLEN,
+		    "fabric GRE frame length");
+	} else if (v->kind == DP_VIF_FABRIC) {
 		FUZZ_CHECK(len >= DP_UDP4_OVERHEAD && f[12] == 0x08 &&
 			f[13] == 0x00 && f[14] == 0x45 &&
 			f[14 + 9] == DP_IPPROTO_UDP,
@@ -44,7 +53,7 @@ fuzz_tx(void *arg, const struct dp_vif *v, const uint8_t *f, size_t len,
 static const uint32_t fuzz_vifs_a[] = {TA_VM1, TA_VM2, TA_AN, TA_FAB};
 static const uint32_t fuzz_vifs_b[] = {TB_VM5, TB_AN, TB_AN2, TB_FAB};
 static const uint32_t fuzz_mirrors[] = {TA_M_LOCAL, TA_M_REMOTE, TA_M_FABRIC,
-    TA_M_NOHDR, TA_M_STATIC, TA_M_SNAP, TA_M_LOCAL, TA_M_NOHDR};
+    TA_M_NOHDR, TA_M_STATIC, TA_M_SNAP, TA_M_GRE, TA_M_GRE1};
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

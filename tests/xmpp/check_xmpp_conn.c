@@ -682,7 +682,7 @@ START_TEST(keepalive_sent)
 	t0 = mono_ms();
 	xmpp_server_set_hold(s, 3);
 	raw_expect(r, XT_KA);
-		/* about hold / 3; the bound that matters is before the peer's hold
+	/* about hold / 3; the bound that matters is before the peer's hold
 	 * time runs out (a loaded machine was seen 1 s late) */
 	ck_assert_uint_ge(mono_ms() - t0, 900);
 	ck_assert_uint_lt(mono_ms() - t0, 3000);

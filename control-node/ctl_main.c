@@ -758,6 +758,10 @@ dp_print_mirror(const struct dp_msg_entry *e, void *arg)
 	printf("%5u %10u %7s %10u %8u %10llu  %s\n", m->idx, m->nh, flags,
 	    m->vni, e->st.refcnt, (unsigned long long)e->st.ctr.pkts,
 	    m->analyzer);
+	if (m->snaplen != 0 || m->sample > 1 || m->vlan != 0)
+		printf("%5s snap %u, 1 in %u, vlan %u, %llu skipped\n", "",
+		    m->snaplen, m->sample > 1 ? m->sample : 1, m->vlan,
+		    (unsigned long long)e->st.drop.pkts);
 	return 0;
 }
 

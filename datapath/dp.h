@@ -39,6 +39,7 @@
 #define DP_VN_NAME_MAX  255      /* bytes of a VN or analyzer name */
 #define DP_SNAPLEN_MAX  65535    /* largest snap length; 0 is no truncation */
 #define DP_SAMPLE_MAX   1000000  /* largest 1-in-N sampling rate */
+#define DP_VLAN_MAX     4095     /* largest VLAN id of a mirror filter */
 #define DP_FLOW_MAX     1048576  /* largest table size given to dp_new */
 #define DP_FLOW_AGE_MAX 4096     /* flows examined by one dp_flow_age call */
 #define DP_FLOW_MIRRORS 2        /* mirror indexes per flow */
@@ -270,6 +271,7 @@ struct dp_mirror_cfg {
 	const char *dst_vn;   /* 0..DP_VN_NAME_MAX bytes, NULL is "" */
 	uint32_t snaplen;     /* 0 (whole frame) or 14..DP_SNAPLEN_MAX */
 	uint32_t sample;      /* 1-in-N, 0 or 1 is every packet */
+	uint16_t vlan; /* 0, or 1..DP_VLAN_MAX: only frames with that tag */
 };
 struct dp_mirror {
 	uint32_t idx;                      /* index */
@@ -282,6 +284,7 @@ struct dp_mirror {
 	uint32_t snaplen;                  /* 0 or bytes kept */
 	uint32_t sample;                   /* 1-in-N (>= 1) */
 	uint32_t sample_ctr;               /* packets since the last copy */
+	uint16_t vlan;                     /* VLAN filter, 0 for none */
 	uint32_t refcnt;                   /* vifs mirroring to it */
 	struct dp_ctr ctr;                 /* copies sent */
 	struct dp_ctr skipped;             /* packets not sampled */

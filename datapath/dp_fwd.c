@@ -306,6 +306,12 @@ fwd_mirror(struct fwd_ctx *c, uint32_t idx, const struct fwd_frame *f,
 		fw->st.mirror_missing++;
 		return;
 	}
+	/* a VLAN filter (a Cloudpods vswitch flow): that tag only */
+	if (m->vlan != 0 &&
+	    (f->len < DP_ETH_HLEN + DP_VLAN_HLEN || f->data[12] != 0x81 ||
+		f->data[13] != 0x00 ||
+		((f->data[14] << 8 | f->data[15]) & 0x0fff) != m->vlan))
+		return;
 	if (!dp_mirror_sample(m, (uint32_t)f->len))
 		return;
 	caplen = dp_mirror_snap(m, (uint32_t)f->len);

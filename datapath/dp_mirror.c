@@ -38,6 +38,8 @@ dp_mirror_check(const struct dp *dp, const struct dp_mirror_cfg *c)
 		return -EINVAL;
 	if (c->snaplen != 0 && (c->snaplen < 14 || c->snaplen > DP_SNAPLEN_MAX))
 		return -EINVAL;
+	if (c->vlan > DP_VLAN_MAX)
+		return -EINVAL;
 	if (c->sample > DP_SAMPLE_MAX)
 		return -EINVAL;
 	return 0;
@@ -64,6 +66,7 @@ dp_mirror_add(struct dp *dp, const struct dp_mirror_cfg *cfg)
 	str_lcpy(m->dst_vn, cfg->dst_vn ? cfg->dst_vn : "", sizeof(m->dst_vn));
 	m->snaplen = cfg->snaplen;
 	m->sample = cfg->sample > 1 ? cfg->sample : 1;
+	m->vlan = cfg->vlan;
 	dp__nh_ref(dp, m->nh);
 	dp->mirror[m->idx] = m;
 	dp_flow_invalidate_all(dp);

@@ -284,7 +284,8 @@ dp_msg_encode_body(struct wbuf *w, const struct dp_msg *m, bool add)
 		    (rc = dp_msg_put_str(w, mi->dst_vn)) != 0)
 			return rc;
 		if (wbuf_put_u32(w, mi->snaplen) == -1 ||
-		    wbuf_put_u32(w, mi->sample) == -1)
+		    wbuf_put_u32(w, mi->sample) == -1 ||
+		    wbuf_put_u16(w, mi->vlan) == -1)
 			return -ENOBUFS;
 		return 0;
 	case DP_MSG_POLICY:
@@ -573,8 +574,11 @@ dp_msg_get_mirror(struct buf *b, struct dp_msg *m, const char **why)
 	mi->src_vn = m->src_vn;
 	mi->dst_vn = m->dst_vn;
 	if (buf_get_u32(b, &mi->snaplen) == -1 ||
-	    buf_get_u32(b, &mi->sample) == -1)
+	    buf_get_u32(b, &mi->sample) == -1 ||
+	    buf_get_u16(b, &mi->vlan) == -1)
 		return -EPROTO;
+	if (mi->vlan > DP_VLAN_MAX)
+		return (*why = "mirror VLAN out of range", -EINVAL);
 	if (mi->snaplen != 0 &&
 	    (mi->snaplen < DP_ETH_HLEN || mi->snaplen > DP_SNAPLEN_MAX))
 		return (*why = "mirror snap length out of range", -EINVAL);

@@ -296,6 +296,7 @@ dp_srv_fill_mirror(struct dp_msg_entry *e, const struct dp_mirror *m)
 	c->dst_vn = m->dst_vn;
 	c->snaplen = m->snaplen;
 	c->sample = m->sample;
+	c->vlan = m->vlan;
 	e->st.refcnt = m->refcnt;
 	e->st.ctr = m->ctr;
 	e->st.drop = m->skipped;

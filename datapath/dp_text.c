@@ -391,6 +391,7 @@ dp_text_mirror(struct dp_text *t, struct dp_msg *m, bool add)
 	struct dp_mirror_cfg *mi = &m->u.mirror;
 	const char *s;
 	char buf[64], *w, *save = NULL;
+	uint32_t vlan = 0;
 	int rc;
 
 	if ((rc = dp_text_u32(t, "idx", DP_MIRROR_MAX - 1, true, &mi->idx)) !=
@@ -406,8 +407,10 @@ dp_text_mirror(struct dp_text *t, struct dp_msg *m, bool add)
 	    (rc = dp_text_u32(
 		 t, "snaplen", DP_SNAPLEN_MAX, false, &mi->snaplen)) != 0 ||
 	    (rc = dp_text_u32(
-		 t, "sample", DP_SAMPLE_MAX, false, &mi->sample)) != 0)
+		 t, "sample", DP_SAMPLE_MAX, false, &mi->sample)) != 0 ||
+	    (rc = dp_text_u32(t, "vlan", DP_VLAN_MAX, false, &vlan)) != 0)
 		return rc;
+	mi->vlan = (uint16_t)vlan;
 	mi->analyzer = m->analyzer;
 	mi->src_vn = m->src_vn;
 	mi->dst_vn = m->dst_vn;

@@ -779,6 +779,58 @@ START_TEST(test_fwd_no_remirror)
 }
 END_TEST
 
+/* A mirror entry with a VLAN filter copies only frames with that tag
+ * (a Cloudpods vswitch flow with a VLAN). */
+START_TEST(test_fwd_vlan_filter)
+{
+	struct dp *dp = fx_a_new(NULL);
+	const struct dp_vif *v1 = dp_vif_lookup(dp, TA_VM1);
+	struct dp_mirror_cfg m;
+	struct dp_vif_cfg vc;
+	uint8_t f[256], t[260];
+	size_t n;
+	uint16_t vid;
+
+	memset(&m, 0, sizeof(m));
+	m.idx = 20;
+	m.nh = 20;
+	m.flags = DP_MIRROR_DYNAMIC | DP_MIRROR_JUNIPER_HDR;
+	m.src_vn = TOPO_VN_RED;
+	m.vlan = 100;
+	ck_assert_int_eq(dp_mirror_add(dp, &m), 0);
+	m.idx = 21;
+	m.vlan = DP_VLAN_MAX + 1;
+	ck_assert_int_eq(dp_mirror_add(dp, &m), -EINVAL);
+	/* vif 1 mirrors RX to it: updated in place */
+	memset(&vc, 0, sizeof(vc));
+	vc.idx = TA_VM1;
+	vc.kind = DP_VIF_VM;
+	vc.name = v1->name;
+	vc.mac = v1->mac;
+	vc.vrf = v1->vrf;
+	vc.mtu = v1->mtu;
+	vc.flags = DP_VIF_MIRROR_RX;
+	vc.mirror = 20;
+	ck_assert_int_eq(dp_vif_add(dp, &vc), 0);
+	n = fx_ping(f, &topo_vm1_mac, "10.1.0.3", "10.1.0.4");
+	ck_assert_int_eq(fx_run(dp, TA_VM1, f, n, NULL), 0);
+	ck_assert_int_eq(fx_count(true), 0); /* untagged */
+	for (vid = 100; vid <= 200; vid += 100) {
+		memcpy(t, f, 12);
+		t[12] = 0x81;
+		t[13] = 0x00;
+		t[14] = (uint8_t)(vid >> 8);
+		t[15] = (uint8_t)vid;
+		memcpy(t + 16, f + 12, n - 12);
+		ck_assert_int_eq(fx_run(dp, TA_VM1, t, n + 4, NULL), 0);
+		fx_one(TA_VM2, false);
+		ck_assert_int_eq(fx_count(true), vid == 100 ? 1 : 0);
+	}
+	ck_assert_uint_eq(dp_mirror_lookup(dp, 20)->ctr.pkts, 1);
+	dp_free(dp);
+}
+END_TEST
+
 START_TEST(test_fwd_ecmp)
 {
 	struct dp *dp = fx_a_new(NULL);
@@ -926,6 +978,7 @@ dp_fwd_suite(void)
 	tcase_add_test(tc, test_fwd_flow_egress);
 	tcase_add_test(tc, test_fwd_snap_sample);
 	tcase_add_test(tc, test_fwd_no_remirror);
+	tcase_add_test(tc, test_fwd_vlan_filter);
 	tcase_add_test(tc, test_fwd_ecmp);
 	tcase_add_test(tc, test_fwd_drops);
 	suite_add_tcase(s, tc);

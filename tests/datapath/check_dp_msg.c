@@ -188,9 +188,9 @@ static const struct {
     {"vxlan", msg_vxlan,
 	"4d44 01 06 01 00 000c 00000007 00001388 00000001 00000002"},
     {"mirror", msg_mirror,
-	"4d44 01 07 01 00 0020 00000007"
+	"4d44 01 07 01 00 0022 00000007"
 	"00000003 00000001 00000005 00000000 02 616e 03 766e31 00"
-	"00000000 00000000"},
+	"00000000 00000000 0000"},
     {"policy", msg_policy,
 	"4d44 01 09 01 00 0024 00000007"
 	"00000005 01 04 06 00 04 0a010000 18 0000 ffff 0050 0050"
@@ -410,10 +410,11 @@ static const struct {
     {6, 23, 0x0d, -EINVAL},  /* mirror flags */
     {6, 24, 0x01, -EINVAL},  /* mirror VNI above 2^24 */
     {6, 29, 0x00, -EINVAL},  /* mirror analyzer with a NUL */
-    {6, 31, 0x0d, -EPROTO},  /* mirror source VN runs on */
+    {6, 31, 0x0f, -EPROTO},  /* mirror source VN runs on */
     {6, 39, 0x0d, -EINVAL},  /* mirror snap length 13 */
     {6, 36, 0x01, -EINVAL},  /* mirror snap length above 65535 */
     {6, 40, 0x01, -EINVAL},  /* mirror sampling above 10^6 */
+    {6, 44, 0x10, -EINVAL},  /* mirror VLAN 4096 */
     {7, 14, 0x10, -EINVAL},  /* policy vif 4096 + 5 */
     {7, 16, 0x00, -EINVAL},  /* policy without rules */
     {7, 16, 0x41, -EINVAL},  /* policy of 65 rules */

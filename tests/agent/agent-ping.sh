@@ -5,12 +5,16 @@
 # agents create the taps (through the vrouters), publish the routes; the
 # VMs ping each other; a VMI deleted with miradorctl is withdrawn on the
 # other side; the control node killed: ping goes on (headless); back:
-# the agents reconnect; an agent restarted: ping again.  Needs root.
+# the agents reconnect; an agent restarted: ping again; everything again
+# over mutual TLS, and an agent with a certificate of another CA
+# refused.  Needs root, openssl, curl.
 set -u
 . "$top_srcdir/tests/tap.sh"
 need_root "network namespaces and TAP devices"
 [ -c /dev/net/tun ] || { echo "1..0 # SKIP no /dev/net/tun"; exit 0; }
 need_cmd ping
+need_cmd openssl
+need_cmd curl
 tmp=$(mktemp -d /tmp/mirador-agent-ping-XXXXXX) || exit 1
 . "$top_srcdir/tests/datapath/vr-lib.sh"
 MC="$top_builddir/control-node/mirador-control"
@@ -117,6 +121,54 @@ ok "agent 1 stopped cleanly" stop ag1
 start ag1 "$AG" --name compute-1 --control $cn:5269 --dp-socket "$tmp/vr1.sock" --introspect 127.0.5.11:8085
 ok "agent 1 restarted: adopts its vif" wait_for "$tmp/ag1.log" "adopted"
 ok "ping after the agent restart" until_ok pings $n1 10.7.0.4
+
+# TLS: the control node asks for STARTTLS and client certificates
+# signed by its CA; the agents present theirs; one signed by another CA
+# is refused.
+pki() { # NAME CA: a key and a certificate for NAME signed by CA
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$tmp/$1.key" -out "$tmp/$1.csr" -subj "/CN=$1" \
+		2>/dev/null &&
+	openssl x509 -req -in "$tmp/$1.csr" -CA "$tmp/$2.crt" \
+		-CAkey "$tmp/$2.key" -CAcreateserial -out "$tmp/$1.crt" \
+		-days 1 2>/dev/null
+}
+ca() { # NAME: a self-signed CA
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -keyout "$tmp/$1.key" -out "$tmp/$1.crt" -days 1 \
+		-subj "/CN=$1" 2>/dev/null
+}
+mkpki() {
+	ca ca && ca other && pki cn1 ca && pki compute-1 ca &&
+		pki compute-2 ca && pki rogue other
+}
+ok "a PKI (openssl)" mkpki
+ok "agent 1 stopped" stop ag1
+ok "agent 2 stopped" stop ag2
+ok "control node stopped" stop cn
+start cn "$MC" -f -c "$tmp/cfg.xml" -x $cn:5269 -H $rest -b $cn:11179 \
+	--xmpp-cert "$tmp/cn1.crt" --xmpp-key "$tmp/cn1.key" \
+	--xmpp-ca "$tmp/ca.crt"
+ok "control node up with TLS" wait_for "$tmp/cn.log" "xmpp"
+for i in 1 2; do
+	start ag$i "$AG" --name compute-$i --control $cn:5269 \
+		--dp-socket "$tmp/vr$i.sock" --introspect 127.0.5.1$i:8085 \
+		--xmpp-cert "$tmp/compute-$i.crt" --xmpp-key "$tmp/compute-$i.key" \
+		--xmpp-ca "$tmp/ca.crt"
+done
+ok "over TLS: vm1 pings vm2" until_ok pings $n1 10.7.0.4
+ok "agent 1's session is TLS" until_ok sh -c \
+	"curl -s 'http://127.0.5.11:8085/xmpp-sessions?format=json' | grep -q '\"tls\":true'"
+ok "the control node shows the agents' certificates" until_ok sh -c \
+	"'$CTL' -s $rest xmpp | grep -q compute-2"
+start rogue "$AG" --name compute-9 --control $cn:5269 \
+	--dp-socket "$tmp/none.sock" --introspect none \
+	--xmpp-cert "$tmp/rogue.crt" --xmpp-key "$tmp/rogue.key" \
+	--xmpp-ca "$tmp/ca.crt"
+sleep 1
+ok "a certificate of another CA is refused" sh -c \
+	"! '$CTL' -s $rest xmpp | grep -q compute-9"
+ok "... and that agent exits cleanly" stop rogue
 
 ok "vm1 deleted through miradorctl" "$CTL" -s $rest delete virtual-machine-interface vm1
 ok "vrouter 2 loses vm1's route" until_ok sh -c "! '$CTL' --dp-socket '$tmp/vr2.sock' rt --dump $vrf | grep -q 10.7.0.3"

@@ -131,6 +131,24 @@ struct ag_hooks {
 };
 void ag_set_hooks(struct ag *ag, const struct ag_hooks *h);
 
+/*
+ * ag_pages.c: the introspect pages.  ag_pages_register puts them on an
+ * intro server; each ag_page_* fills one page (the server renders it).
+ */
+struct intro;
+struct page;
+void ag_pages_register(struct intro *in, struct ag *ag);
+/* /xmpp-sessions: each control node's session. */
+void ag_page_sessions(struct ag *ag, struct page *pg);
+/* /vrfs: the VRFs and why each is subscribed. */
+void ag_page_vrfs(struct ag *ag, struct page *pg);
+/* /routes?vrf=NAME: received paths per session; 400/404 without vrf. */
+void ag_page_routes(struct ag *ag, const char *vrf, struct page *pg);
+/* /interfaces: local interfaces, with the vrouter's counters. */
+void ag_page_interfaces(struct ag *ag, struct page *pg);
+/* /mirrors: the mirror entries programmed, with their counters. */
+void ag_page_mirrors(struct ag *ag, struct page *pg);
+
 /* ag_dp.c: the datapath as the agent programs it */
 struct ag_dp;
 /* Sends (and records) one ADD or DEL; the journal keeps ADDs so that

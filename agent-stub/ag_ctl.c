@@ -194,6 +194,8 @@ cfg_subscribe(struct ag *ag)
 	char to[XMPP_NAME_MAX];
 	unsigned i;
 
+	if (ag->closing > 0)
+		return; /* ag_stop: the other session is closing too */
 	for (i = 0; i < ag->nsess; i++) {
 		if (ag->sess[i].cfg)
 			return;
@@ -245,6 +247,7 @@ op_established(struct xmpp_conn *c, void *arg)
 
 	s->conn = c;
 	s->eor_sent = s->eor_rcvd = false;
+	s->up_at = uv_now(s->ag->loop);
 	log_info("session %s: up", s->addr);
 	cfg_subscribe(s->ag);
 	ag__sess_sync(s);
@@ -278,8 +281,11 @@ op_closed(struct xmpp_conn *c, const char *reason, void *arg)
 
 	(void)c;
 	s->conn = NULL;
+	str_lcpy(
+	    s->last_error, reason != NULL ? reason : "", sizeof(s->last_error));
 	if (!was_up)
 		return;
+	s->flaps++;
 	log_warnx("session %s: down (%s)%s", s->addr, reason,
 	    ag_sessions_up(ag) == 0 ? "; headless: the datapath is kept" : "");
 	ag__rib_sess_down(ag, s->i);

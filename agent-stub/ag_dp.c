@@ -830,3 +830,75 @@ ag_datapath(struct ag *ag)
 {
 	return ag->dp;
 }
+
+/* Introspect: what the journal holds (programmed, or waiting for the
+ * vrouter) by type and index, and the vrouter's counters by GET. */
+static const struct jent *
+jget(struct ag_dp *dp, enum dp_msg_type type, uint32_t a)
+{
+	struct jkey k;
+
+	memset(&k, 0, sizeof(k));
+	k.type = type;
+	k.a = a;
+	return jfind(dp, &k);
+}
+
+const struct dp_vif_cfg *
+ag__dp_vif(struct ag_dp *dp, uint32_t idx)
+{
+	const struct jent *e = jget(dp, DP_MSG_VIF, idx);
+
+	return e != NULL ? &e->u.vif : NULL;
+}
+
+const struct dp_nh *
+ag__dp_nh(struct ag_dp *dp, uint32_t idx)
+{
+	const struct jent *e = jget(dp, DP_MSG_NH, idx);
+
+	return e != NULL ? &e->u.nh : NULL;
+}
+
+const struct dp_mirror_cfg *
+ag__dp_mirror(struct ag_dp *dp, uint32_t idx)
+{
+	const struct jent *e = jget(dp, DP_MSG_MIRROR, idx);
+
+	return e != NULL ? &e->u.mirror : NULL;
+}
+
+static int
+state_copy(const struct dp_msg_entry *e, void *arg)
+{
+	*(struct dp_msg_state *)arg = e->st;
+	return 0;
+}
+
+int
+ag__dp_state(struct ag_dp *dp, enum dp_msg_type type, uint32_t idx,
+    struct dp_msg_state *st)
+{
+	struct dp_msg *m = dp->m;
+
+	memset(st, 0, sizeof(*st));
+	if (!dp->up)
+		return -ENOTCONN;
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->op = DP_MSG_GET;
+	switch (type) {
+	case DP_MSG_VIF:
+		m->u.vif.idx = idx;
+		break;
+	case DP_MSG_NH:
+		m->u.nh.idx = idx;
+		break;
+	case DP_MSG_MIRROR:
+		m->u.mirror.idx = idx;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return send_msg(dp, m, state_copy, st, true);
+}

@@ -17,6 +17,9 @@ struct ag_sess {
 	bool eor_sent;          /* our End-of-RIB went out */
 	bool eor_rcvd;          /* its End-of-RIB came in */
 	uint64_t items, retracts, bad;
+	uint64_t flaps;       /* losses after Established */
+	uint64_t up_at;       /* uv_now when last Established (ms) */
+	char last_error[128]; /* why it last closed or failed, "" */
 	char addr[SOCKADDR_STRLEN];
 };
 
@@ -117,5 +120,14 @@ void ag__dp_free(struct ag_dp *dp);
 uint32_t ag__dp_adopt_vif(struct ag_dp *dp, const char *name, bool *found);
 /* The config has synced: vifs nobody adopted go. */
 void ag__dp_adopt_done(struct ag_dp *dp);
+/* Introspect: the journal's vif, nexthop or mirror of index idx
+ * (borrowed, until the next request), or NULL. */
+const struct dp_vif_cfg *ag__dp_vif(struct ag_dp *dp, uint32_t idx);
+const struct dp_nh *ag__dp_nh(struct ag_dp *dp, uint32_t idx);
+const struct dp_mirror_cfg *ag__dp_mirror(struct ag_dp *dp, uint32_t idx);
+/* The vrouter's state (counters) of a vif, nh or mirror by a GET: 0,
+ * -ENOTCONN while the vrouter is away, or its -errno. */
+int ag__dp_state(struct ag_dp *dp, enum dp_msg_type type, uint32_t idx,
+    struct dp_msg_state *st);
 
 #endif /* SDN_AG_INT_H */

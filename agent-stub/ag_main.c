@@ -15,6 +15,8 @@
 
 #include <uv.h>
 
+#include "common/intro.h"
+
 enum {
 	OPT_CONTROL = 256,
 	OPT_NAME,
@@ -55,8 +57,8 @@ usage(FILE *f)
 	    "  --xmpp-cert FILE, --xmpp-key FILE, --xmpp-ca FILE\n"
 	    "                         STARTTLS with this certificate (and "
 	    "CA)\n"
-	    "  --introspect ADDR:PORT accepted for compatibility; no pages "
-	    "yet (not bound)\n"
+	    "  --introspect ADDR:PORT introspect pages (default " AG_INTROSPECT
+	    "; none: off)\n"
 	    "  -d, --debug            log everything\n"
 	    "  -h, --help             this text\n"
 	    "  -V, --version          print the version\n");
@@ -66,7 +68,9 @@ struct main_ctx {
 	uv_loop_t loop;
 	uv_signal_t sigterm, sigint;
 	struct ag *ag;
+	struct intro *intro; /* NULL with --introspect none */
 	int closing;
+	int waiting; /* the agent and the intro server still stopping */
 };
 
 static void
@@ -76,13 +80,35 @@ on_closed(uv_handle_t *h)
 }
 
 static void
-on_stopped(struct ag *ag, void *arg)
+stopped_one(struct main_ctx *m)
 {
-	struct main_ctx *m = arg;
-
-	(void)ag;
+	if (--m->waiting > 0)
+		return;
 	uv_close((uv_handle_t *)&m->sigterm, on_closed);
 	uv_close((uv_handle_t *)&m->sigint, on_closed);
+}
+
+static void
+on_stopped(struct ag *ag, void *arg)
+{
+	(void)ag;
+	stopped_one(arg);
+}
+
+static void
+on_intro_stopped(struct intro *in, void *arg)
+{
+	(void)in;
+	stopped_one(arg);
+}
+
+static void
+stop_all(struct main_ctx *m)
+{
+	m->waiting = m->intro != NULL ? 2 : 1;
+	if (m->intro != NULL)
+		intro_stop(m->intro, on_intro_stopped, m);
+	ag_stop(m->ag, on_stopped, m);
 }
 
 static void
@@ -93,7 +119,7 @@ on_signal(uv_signal_t *s, int signum)
 	if (m->closing++)
 		return;
 	log_info("signal %d: exiting", signum);
-	ag_stop(m->ag, on_stopped, m);
+	stop_all(m);
 }
 
 int
@@ -101,6 +127,8 @@ main(int argc, char *argv[])
 {
 	struct ag_opts o;
 	struct main_ctx m;
+	struct intro_opts io;
+	const char *introspect = AG_INTROSPECT;
 	enum log_level level = LOG_LEVEL_INFO;
 	int ch, rc;
 
@@ -140,7 +168,8 @@ main(int argc, char *argv[])
 			o.xmpp_ca = optarg;
 			break;
 		case OPT_INTROSPECT:
-			break; /* documented: not implemented, not bound */
+			introspect = optarg;
+			break;
 		case 'd':
 			level = LOG_LEVEL_DEBUG;
 			break;
@@ -162,6 +191,15 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	memset(&io, 0, sizeof(io));
+	io.format = PAGE_TEXT;
+	if (strcmp(introspect, "none") == 0)
+		introspect = NULL;
+	else if (sockaddr_parse(introspect, 8085, &io.addr) != 0) {
+		fprintf(stderr, "mirador-agent: bad --introspect '%s'\n",
+		    introspect);
+		return 2;
+	}
 	log_init("mirador-agent", level);
 	ht_seed_random();
 	signal(SIGPIPE, SIG_IGN);
@@ -179,11 +217,23 @@ main(int argc, char *argv[])
 		 "datapath %s",
 	    PACKAGE_VERSION, o.name, o.ncontrol, o.ncontrol > 1 ? "s" : "",
 	    o.dp_socket);
+	if (introspect != NULL) {
+		m.intro = intro_new(&m.loop, &io);
+		ag_pages_register(m.intro, m.ag);
+		if ((rc = intro_start(m.intro)) != 0) {
+			/* Pages are a convenience: the agent runs without
+			 * (the server is still stopped and freed at exit). */
+			log_warnx("introspect %s: %s; no pages", introspect,
+			    strerror(-rc));
+		} else
+			log_info("introspect on %s", introspect);
+	}
 	if ((rc = ag_start(m.ag)) != 0) {
 		log_warnx("start: %s", uv_strerror(rc));
-		ag_stop(m.ag, on_stopped, &m);
+		stop_all(&m);
 	}
 	uv_run(&m.loop, UV_RUN_DEFAULT);
+	intro_free(m.intro);
 	ag_free(m.ag);
 	rc = uv_loop_close(&m.loop);
 	log_fini();

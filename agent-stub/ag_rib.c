@@ -89,12 +89,20 @@ ag__rib_init(struct ag_vrf *vrf)
 const struct ag_path *
 ag_route_best(const struct ag_route *rt)
 {
+	const struct ag_path *stale = NULL;
 	unsigned i;
 
-	for (i = 0; i < AG_SESS_MAX; i++)
-		if (rt->path[i].present && rt->path[i].nnh > 0)
+	/* A live session's path first: a stale one may describe a route
+	 * that moved or went while its control node was away. */
+	for (i = 0; i < AG_SESS_MAX; i++) {
+		if (!rt->path[i].present || rt->path[i].nnh == 0)
+			continue;
+		if (!rt->path[i].stale)
 			return &rt->path[i];
-	return NULL;
+		if (stale == NULL)
+			stale = &rt->path[i];
+	}
+	return stale;
 }
 
 const struct ipaddr *
@@ -411,6 +419,7 @@ ag__rib_sess_down(struct ag *ag, unsigned sess)
 	struct ht_node *n;
 	struct ag_vrf *v;
 	struct rent *e;
+	unsigned i;
 
 	for (v = ag->vrfs; v != NULL; v = v->next)
 		for (n = ht_first(&v->routes, &it); n != NULL;
@@ -418,6 +427,19 @@ ag__rib_sess_down(struct ag *ag, unsigned sess)
 			e = container_of(n, struct rent, rt.hn);
 			if (e->rt.path[sess].present)
 				e->rt.path[sess].stale = true;
+		}
+	/* Another session up that has sent its End-of-RIB holds the whole
+	 * table already: the lost one's paths can go now (the datapath
+	 * keeps the same nexthops where both agreed).  Else they stay
+	 * until a session's End-of-RIB (headless when none is up). */
+	for (i = 0; i < ag->nsess; i++)
+		if (i != sess && ag->sess[i].conn != NULL &&
+		    ag->sess[i].eor_rcvd) {
+			log_info("session %s: its routes are replaced by "
+				 "session %s's",
+			    ag->sess[sess].addr, ag->sess[i].addr);
+			sweep(ag, sess);
+			return;
 		}
 }
 

@@ -2,7 +2,7 @@
  * cn_pages.c - the control node's introspect pages (GET): status,
  * routing instances, routes with filters and paging, route-target groups,
  * mirror resolutions and the configuration objects.  Each handler reads
- * the routing core and the config store and fills a page; cn_page.c
+ * the routing core and the config store and fills a page; common/page.c
  * renders it as JSON, HTML or text.  Read only: nothing here changes a
  * table.
  */

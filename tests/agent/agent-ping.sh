@@ -95,8 +95,8 @@ start cn "$MC" -f -c "$tmp/cfg.xml" -x $cn:5269 -H $rest -b $cn:11179
 ok "control node up" wait_for "$tmp/cn.log" "xmpp"
 ok "vrouter 1" vr_start vr1 --underlay 127.0.5.11 --socket "$tmp/vr1.sock"
 ok "vrouter 2" vr_start vr2 --underlay 127.0.5.12 --socket "$tmp/vr2.sock"
-start ag1 "$AG" --name compute-1 --control $cn:5269 --dp-socket "$tmp/vr1.sock"
-start ag2 "$AG" --name compute-2 --control $cn:5269 --dp-socket "$tmp/vr2.sock"
+start ag1 "$AG" --name compute-1 --control $cn:5269 --dp-socket "$tmp/vr1.sock" --introspect 127.0.5.11:8085
+start ag2 "$AG" --name compute-2 --control $cn:5269 --dp-socket "$tmp/vr2.sock" --introspect 127.0.5.12:8085
 ok "tap 1 created" link_up $t1
 ok "tap 2 created" link_up $t2
 ok "VM 1" vm_add $n1 $t1 02:00:00:07:00:03 10.7.0.3/24
@@ -114,7 +114,7 @@ ok "agents reconnect" until_ok sh -c "[ \$(grep -c 'End-of-RIB sent' '$tmp/ag1.l
 ok "ping after the control node is back" until_ok pings $n1 10.7.0.4
 
 ok "agent 1 stopped cleanly" stop ag1
-start ag1 "$AG" --name compute-1 --control $cn:5269 --dp-socket "$tmp/vr1.sock"
+start ag1 "$AG" --name compute-1 --control $cn:5269 --dp-socket "$tmp/vr1.sock" --introspect 127.0.5.11:8085
 ok "agent 1 restarted: adopts its vif" wait_for "$tmp/ag1.log" "adopted"
 ok "ping after the agent restart" until_ok pings $n1 10.7.0.4
 

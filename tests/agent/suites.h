@@ -7,5 +7,6 @@
 #include <check.h>
 
 Suite *ag_cfg_suite(void);
+Suite *ag_pages_suite(void);
 
 #endif /* SDN_TESTS_AGENT_SUITES_H */

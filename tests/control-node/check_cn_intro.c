@@ -1,5 +1,5 @@
 /*
- * DOC: check_cn_intro.c - tests of control-node/cn_intro.c over loopback.
+ * DOC: check_cn_intro.c - tests of common/intro.c over loopback.
  *
  * The server runs on a private loop in the test's process, on 127.0.0.1
  * port 0.  Each client script runs in a forked child that speaks raw
@@ -829,7 +829,7 @@ client_flood(int out)
  * drained socket and sees the FIN only at the idle timeout: hence 1 s
  * here, and the normal request is served within about that.  Past the
  * limit MHD also leaves its listening socket out until its next run,
- * which cn_intro.c must provide once those connections are gone.
+ * which intro.c must provide once those connections are gone.
  */
 START_TEST(flood)
 {

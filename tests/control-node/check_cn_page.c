@@ -1,5 +1,5 @@
 /*
- * DOC: check_cn_page.c - tests of control-node/cn_page.c.
+ * DOC: check_cn_page.c - tests of common/page.c.
  *
  * Golden renderings: a few pages (an ordinary one, one made of hostile
  * strings, an error, a raw document) are rendered in every format and

@@ -1,6 +1,6 @@
 /*
- * DOC: cn_intro.c - the REST introspect and config server: the HTTP
- * layer around the pages of cn_page.c.
+ * DOC: intro.c - the REST introspect and config server: the HTTP
+ * layer around the pages of page.c.
  *
  * libmicrohttpd runs in external epoll mode and never starts a thread:
  * its one epoll fd is watched by a uv_poll_t, a uv_timer_t set from
@@ -13,7 +13,7 @@
  * request with a 4xx page saying why.  A handler runs once per request,
  * when the whole body is in.
  */
-#include "control-node/cn.h"
+#include "common/intro.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -105,8 +105,9 @@ intro_new(uv_loop_t *loop, const struct intro_opts *opts)
 	in->loop = loop;
 	*o = *opts;
 	if (o->addr.ss_family == AF_UNSPEC &&
-	    sockaddr_parse(CN_DEFAULT_HTTP, 0, &o->addr) != 0)
-		fatalx("%s: bad default address %s", __func__, CN_DEFAULT_HTTP);
+	    sockaddr_parse(INTRO_DEFAULT_ADDR, 0, &o->addr) != 0)
+		fatalx(
+		    "%s: bad default address %s", __func__, INTRO_DEFAULT_ADDR);
 	if (o->conn_limit == 0)
 		o->conn_limit = INTRO_DEFAULT_CONNS;
 	if (o->per_ip_limit == 0)
@@ -282,17 +283,20 @@ bad:
 	return -EINVAL;
 }
 
-/* The format the Accept header asks for; ?format= overrides it. */
+/* The format the Accept header asks for, else the server's default;
+ * ?format= overrides it. */
 static enum page_format
-intro_accept(const char *accept)
+intro_accept(const struct intro *in, const char *accept)
 {
 	if (accept == NULL)
-		return PAGE_JSON;
+		return in->opts.format;
 	if (strcasestr(accept, "text/html") != NULL)
 		return PAGE_HTML;
 	if (strcasestr(accept, "application/xml") != NULL)
 		return PAGE_XML;
-	return PAGE_JSON;
+	if (strcasestr(accept, "application/json") != NULL)
+		return PAGE_JSON;
+	return in->opts.format;
 }
 
 /*
@@ -401,8 +405,9 @@ intro_begin(struct intro_req *req)
 	const char *format, *clen;
 	unsigned long long n;
 
-	req->fmt = intro_accept(MHD_lookup_connection_value(
-	    req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
+	req->fmt = intro_accept(in,
+	    MHD_lookup_connection_value(
+		req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT));
 	if (req->bad == 414) {
 		intro_fail(req, 414, NULL,
 		    "the path is over the limit of %d bytes", INTRO_PATH_MAX);

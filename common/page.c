@@ -1,5 +1,5 @@
 /*
- * DOC: cn_page.c - the introspect page model and its renderers.
+ * DOC: page.c - the introspect page model and its renderers.
  *
  * A handler fills a struct page (meta pairs, tables of typed cells, an
  * error, or a raw document); this file turns it into JSON, HTML or
@@ -11,7 +11,7 @@
  * escaped for the format: JSON strings, HTML text and attributes, and
  * control characters in text, which a terminal would otherwise obey.
  */
-#include "control-node/cn.h"
+#include "common/intro.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -241,14 +241,24 @@ if until_ok 100 programmed; then
 	mirrors=yes
 	sleep 1 # routes to the analyzers settle (mode 2 subscribes their instance)
 	for i in 1 2; do
+		say "  compute-$i's agent: http://127.0.10.1$i:8085/mirrors"
+		curl -s -m 2 "http://127.0.10.1$i:8085/mirrors" | sed 's/^/    /'
 		say "  compute-$i's mirror table (miradorctl --dp-socket $tmp/vr$i.sock mirror --dump):"
 		"$CTL" --dp-socket "$tmp/vr$i.sock" mirror --dump 2>&1 | sed 's/^/    /'
 	done
 else
-	mirrors=no
-	say "  WAITING: no mirror entry in compute-1's or compute-2's vrouter."
-	say "  This mirador-agent does not program mirrors yet (the agent's mirror"
-	say "  programming is being merged); the analyzers below will see nothing."
+	# An agent that programs mirrors logs each entry ("mirror N ...");
+	# without any, this agent build has no mirror programming yet.
+	if logged ag1 "mirror [0-9]" || logged ag2 "mirror [0-9]"; then
+		mirrors=broken
+		say "  compute-1 or compute-2 logged mirror entries but its vrouter has none:"
+		grep -h "mirror" "$tmp/ag1.log" "$tmp/ag2.log" | tail -10 | sed 's/^/    /'
+	else
+		mirrors=no
+		say "  WAITING: no mirror entry in compute-1's or compute-2's vrouter."
+		say "  This mirador-agent does not program mirrors yet (the agent's mirror"
+		say "  programming is being merged); the analyzers below will see nothing."
+	fi
 fi
 
 hdr "capturing ${CAPTURE}s at each analyzer while vm1 pings vm2 (3) and sends UDP to port 5001 (3)"
@@ -306,23 +316,27 @@ check() {
 }
 
 hdr "mode 1: dynamic, Juniper header (vm1's port mirror, both directions -> an1 on compute-3)"
-say "  tshark -r an1.pcap -d udp.port==8099,juniper: outer src>dst | src VN | dst VN | inner packet"
-show an1 "juniper" ip.src ip.dst juniper.vn.src juniper.vn.dst _ws.col.Info
+say "  tshark -r an1.pcap -d udp.port==8099,juniper: outer,inner src | outer,inner dst | src VN | dst VN | inner packet"
+say "  (ingress copies carry the source VN, egress copies the destination VN; vm2 has no"
+say "  listener on UDP 5001, so its port-unreachable answers are mirrored too)"
+show an1 "udp.port==8099 && !ipv6" ip.src ip.dst juniper.vn.src juniper.vn.dst _ws.col.Info
 check an1 "echo requests from vm1 behind the Juniper header, src VN $web" \
 	"icmp.type==8 && juniper.vn.src==\"$web\"" 3
-check an1 "echo replies to vm1" "icmp.type==0 && juniper" 3
-check an1 "UDP to port 5001 from vm1" "udp.dstport==5001 && juniper" 3
+check an1 "echo replies to vm1, dst VN $web" \
+	"icmp.type==0 && juniper.vn.dst==\"$web\"" 3
+check an1 "UDP to port 5001 from vm1" \
+	"udp.port==8099 && udp.dstport==5001 && !icmp" 3
 
 hdr "mode 2: dynamic, no header (vm2's port mirror, both directions -> an2 on compute-3, in VXLAN)"
 say "  tshark -r an2.pcap: eth src > dst | ip src > dst | packet (frames unchanged: vm1's and vm2's MACs)"
-show an2 "icmp || udp" eth.src eth.dst ip.src ip.dst _ws.col.Info
+show an2 "ip" eth.src eth.dst ip.src ip.dst _ws.col.Info
 check an2 "echo requests to vm2, vm2's MAC unchanged" \
 	"icmp.type==8 && eth.dst==$m2" 3
 check an2 "echo replies from vm2" "icmp.type==0 && eth.src==$m2" 3
 check an2 "UDP to port 5001 arriving at vm2" "udp.dstport==5001 && eth.dst==$m2" 3
 
 hdr "mode 3: static VXLAN, VNI 7777 (vm1's policy, rule 'mirror-udp-5001' -> VTEP $vtep on lo)"
-say "  tshark -r vtep.pcap: VNI | outer+inner src | outer+inner dst | inner packet"
+say "  tshark -r vtep.pcap: VNI | outer,inner src | outer,inner dst | inner packet"
 show vtep "vxlan" vxlan.vni ip.src ip.dst _ws.col.Info
 check vtep "UDP to port 5001 from vm1 in VNI 7777" \
 	"vxlan.vni==7777 && udp.dstport==5001 && eth.src==$m1" 3
@@ -337,9 +351,9 @@ done
 for c in $computes; do
 	i=${c%%:*} ip=${c#*:}
 	if curl -s -m 1 -o /dev/null "http://$ip:8085/"; then
-		say "  compute-$i agent: http://$ip:8085/"
+		say "  compute-$i agent: http://$ip:8085/  (xmpp-sessions, vrfs, routes, interfaces, mirrors)"
 	else
-		say "  compute-$i agent: $ip:8085 not served by this mirador-agent build (introspect pages to come)"
+		say "  compute-$i agent: nothing answers on http://$ip:8085/ (see $tmp/ag$i.log)"
 	fi
 	say "  compute-$i vrouter: miradorctl --dp-socket $tmp/vr$i.sock vif --list | nh --list | rt --dump VRF | mirror --dump | flow -l"
 done

@@ -256,8 +256,8 @@ else
 	else
 		mirrors=no
 		say "  WAITING: no mirror entry in compute-1's or compute-2's vrouter."
-		say "  This mirador-agent does not program mirrors yet (the agent's mirror"
-		say "  programming is being merged); the analyzers below will see nothing."
+		say "  This mirador-agent build programs no mirror (it logged none); the"
+		say "  analyzers below will see nothing."
 	fi
 fi
 

@@ -94,7 +94,7 @@ for b in "$MC" "$CTL" "$VR" "$AG"; do
 	[ -x "$b" ] || die "$b not built (top_builddir=$top_builddir)"
 done
 old=$(leftovers)
-[ -z "$old" ] || die "an earlier demo left: $(echo $old); run demo/demo.sh --cleanup"
+[ -z "$old" ] || die "an earlier demo left: $(printf "%s " $old)- run demo/demo.sh --cleanup"
 for cn in $cns; do
 	ip=${cn#*:}
 	if curl -s -m 1 -o /dev/null "http://$ip:8083/status"; then

@@ -180,4 +180,18 @@ void ag_dp_nh_unref(struct ag_dp *dp, uint32_t nh);
 /* True while connected to the vrouter. */
 bool ag_dp_up(const struct ag_dp *dp);
 
+/* ag_mprog.c: the mirror module (ag_mirror.h) wired into the agent */
+struct ag_mirror_state;
+/*
+ * Installs the hooks (ag_set_hooks) that recompute the mirror entries,
+ * port mirrors and policies after every config change and every route
+ * change in an instance they consulted, and program the difference in
+ * the datapath.  Nothing is recomputed while headless.  Call once,
+ * after ag_new.
+ */
+void ag_mprog_start(struct ag *ag);
+/* The state last programmed (borrowed, valid until the next event), or
+ * NULL before ag_mprog_start. */
+const struct ag_mirror_state *ag_mprog_state(const struct ag *ag);
+
 #endif /* SDN_AG_H */

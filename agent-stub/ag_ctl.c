@@ -398,6 +398,7 @@ ag_free(struct ag *ag)
 	for (i = 0; i < ag->nsess; i++)
 		if (ag->sess[i].cl != NULL)
 			xmpp_client_free(ag->sess[i].cl);
+	ag__mprog_free(ag->mprog);
 	ag__intf_fini(ag);
 	ag__dp_free(ag->dp);
 	ag_cfg_free(ag->cfg);

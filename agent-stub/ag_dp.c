@@ -42,7 +42,9 @@ struct jent {
 		struct dp_msg_vxlan vxlan;
 		struct dp_mirror_cfg mirror;
 		struct dp_msg_vrf vrf;
+		struct dp_msg_policy policy;
 	} u;
+	struct dp_rule *rules; /* policy: u.policy.n rules (heap) */
 	char name[DP_VIF_NAME_MAX + 1];
 	char analyzer[DP_VN_NAME_MAX + 1];
 	char src_vn[DP_VN_NAME_MAX + 1];
@@ -157,6 +159,9 @@ jkey_of(const struct dp_msg *m, struct jkey *k)
 	case DP_MSG_VRF:
 		k->a = m->u.vrf.vrf;
 		break;
+	case DP_MSG_POLICY:
+		k->a = m->u.policy.vif;
+		break;
 	default:
 		k->a = UINT32_MAX;
 		break;
@@ -233,9 +238,22 @@ jrecord(struct ag_dp *dp, const struct dp_msg *m)
 	case DP_MSG_VRF:
 		e->u.vrf = m->u.vrf;
 		break;
+	case DP_MSG_POLICY:
+		e->u.policy = m->u.policy;
+		free(e->rules);
+		e->rules = xcalloc(m->u.policy.n + 1, sizeof(*e->rules));
+		memcpy(e->rules, m->rules, m->u.policy.n * sizeof(*e->rules));
+		break;
 	default:
 		break;
 	}
+}
+
+static void
+jent_free(struct jent *e)
+{
+	free(e->rules);
+	free(e);
 }
 
 static void
@@ -247,7 +265,15 @@ jforget(struct ag_dp *dp, const struct dp_msg *m)
 	jkey_of(m, &k);
 	if ((e = jfind(dp, &k)) != NULL) {
 		ht_remove(&dp->journal, &e->hn);
-		free(e);
+		jent_free(e);
+	}
+	/* A vif deleted takes its policy with it in the datapath. */
+	if (m->type == DP_MSG_VIF) {
+		k.type = DP_MSG_POLICY;
+		if ((e = jfind(dp, &k)) != NULL) {
+			ht_remove(&dp->journal, &e->hn);
+			jent_free(e);
+		}
 	}
 }
 
@@ -289,6 +315,14 @@ describe(const struct dp_msg *m, char *buf, size_t len)
 		snprintf(buf, len,
 		    "vxlan %s vni=%" PRIu32 " vrf=%" PRIu32 " nh=%" PRIu32, op,
 		    m->u.vxlan.vni, m->u.vxlan.vrf, m->u.vxlan.nh);
+		break;
+	case DP_MSG_MIRROR:
+		snprintf(buf, len, "mirror %s idx=%" PRIu32 " nh=%" PRIu32, op,
+		    m->u.mirror.idx, m->u.mirror.nh);
+		break;
+	case DP_MSG_POLICY:
+		snprintf(buf, len, "policy %s vif=%" PRIu32 " rules=%" PRIu32,
+		    op, m->u.policy.vif, m->u.policy.n);
 		break;
 	default:
 		snprintf(buf, len, "%s %s", dp_msg_type_name(m->type), op);
@@ -557,6 +591,9 @@ wipe(struct ag_dp *dp)
 		del_dumped(dp, false);
 	if (dump(dp, DP_MSG_VXLAN, 0) == 0)
 		del_dumped(dp, false);
+	/* Policies of the VM vifs kept (the journal sets them again). */
+	if (dump(dp, DP_MSG_POLICY, 0) == 0)
+		del_dumped(dp, false);
 	/* Vifs let go of their mirrors before the mirrors go. */
 	for (i = 0; i < nv && dp->up; i++) {
 		v = &vifs[i].msg.u.vif;
@@ -595,12 +632,17 @@ wipe(struct ag_dp *dp)
 	bitset_fini(&vrfs);
 }
 
+/*
+ * Replay order: vifs (without their port mirror), VRFs, nexthops,
+ * composites and mirrors, the port mirrors, then what refers to
+ * nexthops (routes, bridge, labels, VNIs) and policies.
+ */
 static int
 rank(const struct jent *e)
 {
 	switch (e->k.type) {
 	case DP_MSG_VIF:
-		return e->u.vif.flags != 0 ? 4 : 0;
+		return 0;
 	case DP_MSG_VRF:
 		return 1;
 	case DP_MSG_NH:
@@ -643,6 +685,21 @@ replay(struct ag_dp *dp)
 		m->type = (enum dp_msg_type)v[i]->k.type;
 		m->op = DP_MSG_ADD;
 		memcpy(&m->u, &v[i]->u, sizeof(v[i]->u));
+		if (m->type == DP_MSG_VIF)
+			m->u.vif.flags = 0; /* its mirror comes later */
+		if (m->type == DP_MSG_POLICY)
+			memcpy(m->rules, v[i]->rules,
+			    m->u.policy.n * sizeof(m->rules[0]));
+		send_msg(dp, m, NULL, NULL, false);
+	}
+	/* Port mirrors once the mirror entries are there (rank 3). */
+	for (i = 0; i < nv && dp->up; i++) {
+		if (v[i]->k.type != DP_MSG_VIF || v[i]->u.vif.flags == 0)
+			continue;
+		memset(m, 0, sizeof(*m));
+		m->type = DP_MSG_VIF;
+		m->op = DP_MSG_ADD;
+		m->u.vif = v[i]->u.vif;
 		send_msg(dp, m, NULL, NULL, false);
 	}
 	log_info("dp: %zu entries programmed again", nv);
@@ -812,7 +869,7 @@ ag__dp_free(struct ag_dp *dp)
 		return;
 	while ((n = ht_first(&dp->journal, &it)) != NULL) {
 		ht_remove(&dp->journal, n);
-		free(container_of(n, struct jent, hn));
+		jent_free(container_of(n, struct jent, hn));
 	}
 	ht_fini(&dp->journal);
 	for (i = 0; i < AG_IDS_MAX; i++)

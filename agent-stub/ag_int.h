@@ -50,6 +50,11 @@ struct ag_intf {
 	uint32_t vif, nh, label; /* datapath indexes */
 	uint32_t vni;            /* published with enet */
 	bool seen;               /* still in the config (sync sweep) */
+	/* What ag_mprog.c programmed on the vif (a new interface starts
+	 * with none, whatever the last mirror state says). */
+	uint32_t mflags; /* DP_VIF_MIRROR_* */
+	uint32_t mirror; /* mirror index, DP_MIRROR_NONE without flags */
+	bool policy;     /* a DP_MSG_POLICY is set */
 };
 
 struct ag {
@@ -64,8 +69,9 @@ struct ag {
 	struct ag_vrf *vrfs;
 	struct ag_intf *intfs;
 	struct ag_hooks hooks;
-	struct ipaddr self; /* our router's ip-address (af 0: unknown) */
-	struct wbuf w;      /* stanza scratch */
+	struct ag_mprog *mprog; /* mirror programming, or NULL */
+	struct ipaddr self;     /* our router's ip-address (af 0: unknown) */
+	struct wbuf w;          /* stanza scratch */
 	struct xmpp_item item;
 	ag_stopped_cb stopped;
 	void *stopped_arg;
@@ -106,9 +112,20 @@ void ag__rib_sess_down(struct ag *ag, unsigned sess);
 /* Reprograms one prefix of vrf (local interfaces first). */
 void ag__rib_sync_prefix(
     struct ag *ag, struct ag_vrf *vrf, const struct prefix *p);
+/* Reprograms every received inet route of any VRF programmed with
+ * nexthop nh (an interface going: its own routes leaked into other
+ * instances, the analyzer's into a mirrored network, point at it). */
+void ag__rib_sync_nh(struct ag *ag, uint32_t nh);
 void ag__rib_init(struct ag_vrf *vrf);
 /* Removes every received route of vrf from the datapath and frees it. */
 void ag__rib_fini(struct ag *ag, struct ag_vrf *vrf);
+
+/* ag_mprog.c */
+/* Interface in is about to go (already unlinked from ag->intfs): its
+ * port mirror is taken off and the mirror entries that send to its vif
+ * are moved off it, so that the vif and its nexthop can be deleted. */
+void ag__mprog_intf_gone(struct ag *ag, struct ag_intf *in);
+void ag__mprog_free(struct ag_mprog *mp);
 
 /* ag_dp.c */
 struct ag_dp *ag__dp_new(struct ag *ag, const char *path);

@@ -7,8 +7,10 @@
  * creates the tap), an encap nexthop, an MPLS label to it, /32 and /128
  * routes and a bridge entry, and the VN's VNI pointing at a flood
  * composite of the VRF's local vifs.  Its routes are published on every
- * session.  Deleting the VMI undoes all of it in reverse order.  A
- * changed VMI is deleted and added again (simple, and rare).
+ * session.  Deleting the VMI undoes all of it in reverse order.  A VMI
+ * changed in its network, router, MAC, addresses or tap is deleted and
+ * added again (simple, and rare); other changes (mirrors, policies) are
+ * ag_mprog.c's and leave the interface as it is.
  */
 #include "agent-stub/ag_int.h"
 
@@ -239,6 +241,7 @@ intf_add(struct ag *ag, const struct ag_vmi *vmi)
 	in->next = ag->intfs;
 	ag->intfs = in;
 
+	in->mirror = DP_MIRROR_NONE;
 	in->vif = ag__dp_adopt_vif(ag->dp, in->tap, &adopted);
 	memset(&m, 0, sizeof(m));
 	m.u.vif.idx = in->vif;
@@ -295,6 +298,7 @@ intf_del(struct ag *ag, struct ag_intf *in)
 	for (pp = &ag->intfs; *pp != in; pp = &(*pp)->next)
 		;
 	*pp = in->next;
+	ag__mprog_intf_gone(ag, in);
 	/* Routes first (they may fall back to received paths), then the
 	 * flood composite, the label, the bridge entry, the nexthop, the
 	 * vif. */
@@ -306,6 +310,7 @@ intf_del(struct ag *ag, struct ag_intf *in)
 			p = host_prefix(&in->ips[i]);
 			ag__rib_sync_prefix(ag, v, &p);
 		}
+		ag__rib_sync_nh(ag, nh);
 		in->nh = nh;
 	}
 	v->nintf--;
@@ -358,6 +363,31 @@ vmi_mine(const struct ag *ag, const struct ag_vmi *vmi)
 	return vmi->vrouter != NULL && strcmp(vmi->vrouter, ag->name) == 0;
 }
 
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Old and cur give the same interface (network, router, MAC,
+ * addresses, tap). */
+static bool
+vmi_same_intf(const struct ag_vmi *old, const struct ag_vmi *cur)
+{
+	size_t i;
+
+	if (old == NULL || cur == NULL || !str_eq(old->vn, cur->vn) ||
+	    !str_eq(old->vrouter, cur->vrouter) ||
+	    !str_eq(old->tap_name, cur->tap_name) ||
+	    memcmp(&old->mac, &cur->mac, sizeof(old->mac)) != 0 ||
+	    old->nips != cur->nips)
+		return false;
+	for (i = 0; i < old->nips; i++)
+		if (ipaddr_cmp(&old->ips[i], &cur->ips[i]) != 0)
+			return false;
+	return true;
+}
+
 /* Brings interfaces in line with the config: gone or changed ones go,
  * new ones come. */
 static void
@@ -400,11 +430,16 @@ ag__intf_cfg(struct ag *ag, const struct ag_cfg_change *ch, size_t n, bool eoc)
 		ag->self = vr->ip;
 		log_info("router %s: ip-address from the config", ag->name);
 	}
-	/* A changed VMI is removed, then added again by intf_sync. */
+	/* A VMI changed in what makes its interface is removed, then added
+	 * again by intf_sync; a change elsewhere (interface-mirror,
+	 * policies, labels: ag_mprog.c's) leaves the interface and its
+	 * tap alone. */
 	for (i = 0; i < n; i++) {
 		if (ch[i].type != AG_VMI || ch[i].op != AG_CHG_MOD)
 			continue;
-		if ((in = intf_find(ag, ch[i].name)) != NULL)
+		if ((in = intf_find(ag, ch[i].name)) != NULL &&
+		    !vmi_same_intf((const struct ag_vmi *)ch[i].old,
+			(const struct ag_vmi *)ch[i].cur))
 			in->seen = false;
 	}
 	intf_sync(ag);

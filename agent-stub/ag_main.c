@@ -208,6 +208,7 @@ main(int argc, char *argv[])
 		uv_loop_close(&m.loop);
 		return 1;
 	}
+	ag_mprog_start(m.ag);
 	uv_signal_init(&m.loop, &m.sigterm);
 	uv_signal_init(&m.loop, &m.sigint);
 	m.sigterm.data = m.sigint.data = &m;

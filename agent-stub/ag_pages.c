@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent-stub/ag_mirror.h"
 #include "common/intro.h"
 
 #define NH_TEXT_MAX 96 /* bytes of a nexthop's description */
@@ -408,16 +409,6 @@ ag_page_interfaces(struct ag *ag, struct page *pg)
 	}
 }
 
-static const char *
-mirror_mode(uint32_t flags)
-{
-	if ((flags & DP_MIRROR_STATIC) != 0)
-		return "static";
-	if ((flags & DP_MIRROR_JUNIPER_HDR) != 0)
-		return "dynamic+header";
-	return "dynamic";
-}
-
 /* Local interfaces whose vif mirrors to mirror idx. */
 static uint64_t
 mirror_users(struct ag *ag, uint32_t idx)
@@ -435,32 +426,101 @@ mirror_users(struct ag *ag, uint32_t idx)
 	return n;
 }
 
+static const char *
+mirror_src(enum ag_msrc src)
+{
+	switch (src) {
+	case AG_MSRC_INTERFACE:
+		return "interface-mirror";
+	case AG_MSRC_POLICY:
+		return "policy";
+	case AG_MSRC_RULE:
+		return "rule";
+	case AG_MSRC_TAP_FLOW:
+		return "tap-flow";
+	}
+	return "?";
+}
+
+static bool
+mirror_wanted(const struct ag_mirror_state *ms, uint32_t idx)
+{
+	size_t i;
+
+	for (i = 0; ms != NULL && i < ms->n; i++)
+		if (ms->v[i].idx == idx)
+			return true;
+	return false;
+}
+
+/*
+ * The mirror entries the resolver wants (ag_mprog_state: what they come
+ * from, how copies travel, resolved or why not), with what the datapath
+ * has at their index (nexthop, counters).
+ */
 void
 ag_page_mirrors(struct ag *ag, struct page *pg)
 {
-	static const char *const cols[] = {"index", "analyzer", "mode",
-	    "resolved", "nexthop", "vni", "source-vn", "interfaces", "copies",
-	    "copy-bytes", "skipped", "reason"};
+	static const char *const cols[] = {"index", "key", "source", "object",
+	    "analyzer", "mode", "instance", "resolved", "enabled", "nexthop",
+	    "vni", "source-vn", "interfaces", "copies", "copy-bytes", "skipped",
+	    "reason"};
+	const struct ag_mirror_state *ms = ag_mprog_state(ag);
 	const struct dp_mirror_cfg *mc;
-	const struct dp_nh *nh;
+	const struct ag_mentry *e;
 	struct dp_msg_state st;
 	char buf[NH_TEXT_MAX];
 	uint32_t idx;
-	bool have, resolved;
+	bool have;
+	size_t i;
 
-	page_meta_str(pg, "source", "datapath journal (programmed entries)");
+	page_meta_str(pg, "source", "mirror resolution and datapath");
 	page_table(pg, "mirrors", cols, nitems(cols));
+	for (i = 0; ms != NULL && i < ms->n; i++) {
+		e = &ms->v[i];
+		mc = ag__dp_mirror(ag->dp, e->idx);
+		have = mc != NULL &&
+		    ag__dp_state(ag->dp, DP_MSG_MIRROR, e->idx, &st) == 0;
+		page_row(pg);
+		page_u64(pg, e->idx);
+		page_str(pg, e->key);
+		page_str(pg, mirror_src(e->src));
+		page_str(pg, e->object);
+		page_str(pg, e->analyzer);
+		page_str(pg, ag_mirror_mode_name(e->mode));
+		page_str(pg, e->ri);
+		page_bool(pg, e->resolved);
+		page_bool(pg, !e->off);
+		page_str(pg,
+		    mc != NULL ? nh_text(ag, mc->nh, buf, sizeof(buf))
+			       : "not programmed");
+		page_u64(pg, e->vni);
+		page_str(pg, e->src_vn);
+		page_u64(pg, mirror_users(ag, e->idx));
+		cell_u64_or_empty(pg, have, st.ctr.pkts);
+		cell_u64_or_empty(pg, have, st.ctr.bytes);
+		cell_u64_or_empty(pg, have, st.drop.pkts);
+		page_str(pg, e->reason);
+	}
+	/* what the datapath has that the resolver does not want (a leak) */
 	for (idx = 0; idx < DP_MIRROR_MAX; idx++) {
-		if ((mc = ag__dp_mirror(ag->dp, idx)) == NULL)
+		if ((mc = ag__dp_mirror(ag->dp, idx)) == NULL ||
+		    mirror_wanted(ms, idx))
 			continue;
-		nh = ag__dp_nh(ag->dp, mc->nh);
-		resolved = nh != NULL && nh->type != DP_NH_DISCARD;
 		have = ag__dp_state(ag->dp, DP_MSG_MIRROR, idx, &st) == 0;
 		page_row(pg);
 		page_u64(pg, idx);
+		page_str(pg, "");
+		page_str(pg, "datapath");
+		page_str(pg, "");
 		page_str(pg, mc->analyzer);
-		page_str(pg, mirror_mode(mc->flags));
-		page_bool(pg, resolved);
+		page_str(pg,
+		    mc->flags & DP_MIRROR_STATIC            ? "static"
+			: mc->flags & DP_MIRROR_JUNIPER_HDR ? "header"
+							    : "no-header");
+		page_str(pg, "");
+		page_bool(pg, false);
+		page_bool(pg, false);
 		page_str(pg, nh_text(ag, mc->nh, buf, sizeof(buf)));
 		page_u64(pg, mc->vni);
 		page_str(pg, mc->src_vn);
@@ -468,10 +528,7 @@ ag_page_mirrors(struct ag *ag, struct page *pg)
 		cell_u64_or_empty(pg, have, st.ctr.pkts);
 		cell_u64_or_empty(pg, have, st.ctr.bytes);
 		cell_u64_or_empty(pg, have, st.drop.pkts);
-		page_str(pg,
-		    resolved         ? ""
-			: nh == NULL ? "its nexthop is not programmed"
-				     : "unresolved: discard nexthop");
+		page_str(pg, "programmed, not wanted by the mirror resolution");
 	}
 }
 

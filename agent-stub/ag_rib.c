@@ -259,6 +259,35 @@ ag__rib_sync_prefix(struct ag *ag, struct ag_vrf *v, const struct prefix *p)
 	}
 }
 
+void
+ag__rib_sync_nh(struct ag *ag, uint32_t nh)
+{
+	struct ag_vrf *v;
+	struct ht_iter it;
+	struct ht_node *n;
+	struct rent *e;
+	struct prefix *ps = NULL;
+	size_t np = 0, cap = 0, i;
+
+	for (v = ag->vrfs; v != NULL; v = v->next) {
+		np = 0;
+		for (n = ht_first(&v->routes, &it); n != NULL;
+		     n = ht_next(&it)) {
+			e = container_of(n, struct rent, rt.hn);
+			if (e->rt.fam != AG_RT_INET || e->rt.dp_nh != nh)
+				continue;
+			if (np == cap) {
+				cap = MAX(8, cap * 2);
+				ps = xreallocarray(ps, cap, sizeof(*ps));
+			}
+			ps[np++] = e->rt.prefix;
+		}
+		for (i = 0; i < np; i++)
+			ag__rib_sync_prefix(ag, v, &ps[i]);
+	}
+	free(ps);
+}
+
 /* An enet MAC-only route -> a bridge entry. */
 static void
 sync_mac(struct ag *ag, struct ag_vrf *v, struct rent *e)

@@ -8,5 +8,6 @@
 
 Suite *ag_cfg_suite(void);
 Suite *ag_pages_suite(void);
+Suite *ag_mirror_cfg_suite(void);
 
 #endif /* SDN_TESTS_AGENT_SUITES_H */

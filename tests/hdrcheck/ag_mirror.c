@@ -1,0 +1,2 @@
+/* agent-stub/ag_mirror.h must compile on its own. */
+#include "agent-stub/ag_mirror.h"

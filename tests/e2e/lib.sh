@@ -300,12 +300,12 @@ cap_start() {
 	${2:+ip netns exec "$2"} tshark -i "$3" -f "$4" -w "$tmp/$1.pcap" \
 		>"$tmp/$1.cap.log" 2>&1 &
 	_e2e_caps="$_e2e_caps $!"
-	eval "_cap_$1=$!"
+	eval "_cap_$(_var "$1")=$!"
 	wait_for "$tmp/$1.cap.log" "Capturing on" || return 1
 	sleep 0.5 # dumpcap may attach its filter after saying so
 }
 cap_stop() {
-	eval "_p=\${_cap_$1:-}"
+	eval "_p=\${_cap_$(_var "$1"):-}"
 	[ -n "$_p" ] || return 1
 	sleep 0.4
 	kill -INT "$_p" 2>/dev/null

@@ -335,11 +335,11 @@ jhdr_sane() {
 	_good=$(count "$1" "udp.dstport==8099 && (juniper.vn.src || juniper.vn.dst)")
 	_bad=$(count "$1" "_ws.malformed || juniper.magic-number.none || juniper.vn.incorrect_format")
 	_inner=$(fields "$1" "udp.dstport==8099" frame.protocols |
-		grep -vc ':juniper:eth:ethertype:ip:')
+		grep -vc ':juniper:eth:ethertype:')
 	if [ "$_all" -gt 0 ] && [ "$_bad" -eq 0 ] && [ "$_inner" -eq 0 ]; then
 		pass "$2 ($_all copies, $_good with VN TLVs)"
 	else
 		fail "$2"
-		diag "copies $_all, malformed $_bad, without an inner IPv4 frame $_inner"
+		diag "copies $_all, malformed $_bad, without an inner Ethernet frame $_inner"
 	fi
 }

@@ -455,14 +455,9 @@ resolve(struct mctx *mc, struct ag_mentry *e, const struct msrc *s)
 			e->off = true;
 			return;
 		}
-		if (s->flow->type == AG_FLOW_VSWITCH && s->flow->vlan_id != 0) {
-			unres(e,
-			    "VLAN filter (vlan %u) not supported by the "
-			    "datapath",
-			    s->flow->vlan_id);
-			e->off = true;
-			return;
-		}
+		/* A vswitch flow's VLAN: the datapath's filter. */
+		if (s->flow->type == AG_FLOW_VSWITCH)
+			e->vlan = s->flow->vlan_id;
 	}
 	if (!res->resolved) {
 		unres(e, "control node: %s",
@@ -1008,7 +1003,7 @@ static bool
 entry_same(const struct ag_mentry *a, const struct ag_mentry *b)
 {
 	return memcmp(&a->nh, &b->nh, sizeof(a->nh)) == 0 &&
-	    a->flags == b->flags && a->vni == b->vni &&
+	    a->flags == b->flags && a->vni == b->vni && a->vlan == b->vlan &&
 	    strcmp(a->analyzer, b->analyzer) == 0 &&
 	    strcmp(a->src_vn, b->src_vn) == 0 &&
 	    strcmp(a->dst_vn, b->dst_vn) == 0;

@@ -125,6 +125,8 @@ struct ag_mentry {
 	struct ag_mnh nh;                  /* DISCARD when !resolved */
 	uint32_t flags;                    /* DP_MIRROR_* */
 	uint32_t vni;                      /* STATIC: the VNI, else 0 */
+	uint16_t vlan;                     /* vswitch tap flow: VLAN filter
+					   * (only that 802.1Q tag), 0 none */
 	char src_vn[DP_VN_NAME_MAX + 1];   /* port mirror: the VMI's VN */
 	char dst_vn[DP_VN_NAME_MAX + 1];   /* likewise; "" for flows */
 	uint32_t users;                    /* vifs and rules using it */

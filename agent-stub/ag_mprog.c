@@ -286,6 +286,7 @@ mirror_add(struct ag_mprog *mp, const struct ag_mentry *e)
 	c->nh = x->nh;
 	c->flags = e->flags;
 	c->vni = e->vni;
+	c->vlan = e->vlan;
 	str_lcpy(mp->m->analyzer, e->analyzer, sizeof(mp->m->analyzer));
 	str_lcpy(mp->m->src_vn, e->src_vn, sizeof(mp->m->src_vn));
 	str_lcpy(mp->m->dst_vn, e->dst_vn, sizeof(mp->m->dst_vn));

@@ -231,12 +231,14 @@ fwd_jhdr_flags(const struct dp_flow *fl, bool ingress, uint32_t *flags)
 
 /*
  * The Juniper-header copy of f (mode 1) in fw->copy: Ethernet, IPv4 to
- * the analyzer, UDP, the TLVs, the frame cut to caplen.  0 or -1.
+ * the analyzer, UDP, the TLVs, the frame cut to caplen; a flow copy is
+ * flagged ingress when the frame did not come out of a tunnel (the
+ * caller's context: the copy's own is reset).  0 or -1.
  */
 static int
 fwd_jcopy(struct fwd_ctx *c, const struct dp_mirror *m, const struct dp_nh *nh,
     const struct fwd_frame *f, uint32_t caplen, enum fwd_mkind kind,
-    const struct dp_flow *fl)
+    const struct dp_flow *fl, bool ingress)
 {
 	struct dp_fwd *fw = c->fw;
 	struct dp_jhdr j;
@@ -251,7 +253,7 @@ fwd_jcopy(struct fwd_ctx *c, const struct dp_mirror *m, const struct dp_nh *nh,
 	else if (kind == FWD_PORT_TX)
 		dp_jhdr_port_tx(&j, m->dst_vn);
 	else {
-		fwd_jhdr_flags(fl, !c->from_fabric, &flags);
+		fwd_jhdr_flags(fl, ingress, &flags);
 		dp_jhdr_flow(&j, ntohl(fw->host.router_id.s_addr), flags,
 		    fl->src_vn, fl->dst_vn);
 	}
@@ -330,7 +332,7 @@ fwd_mirror(struct fwd_ctx *c, uint32_t idx, const struct fwd_frame *f,
 		rc = fwd_nh(&cc, m->nh);
 	} else if (nh != NULL && nh->type == DP_NH_MIRROR_UDP &&
 	    nh->an_ip.af == AF_INET &&
-	    fwd_jcopy(&cc, m, nh, f, caplen, kind, fl) == 0) {
+	    fwd_jcopy(&cc, m, nh, f, caplen, kind, fl, !c->from_fabric) == 0) {
 		cc.l3 = true;
 		cc.vrf = nh->vrf;
 		rtnh = dp_rt_lookup(c->dp, nh->vrf, &nh->an_ip, NULL);

@@ -300,12 +300,12 @@ cap_start() {
 	${2:+ip netns exec "$2"} tshark -i "$3" -f "$4" -w "$tmp/$1.pcap" \
 		>"$tmp/$1.cap.log" 2>&1 &
 	_e2e_caps="$_e2e_caps $!"
-	eval "_cap_$1=$!"
+	eval "_cap_$(_var "$1")=$!"
 	wait_for "$tmp/$1.cap.log" "Capturing on" || return 1
 	sleep 0.5 # dumpcap may attach its filter after saying so
 }
 cap_stop() {
-	eval "_p=\${_cap_$1:-}"
+	eval "_p=\${_cap_$(_var "$1"):-}"
 	[ -n "$_p" ] || return 1
 	sleep 0.4
 	kill -INT "$_p" 2>/dev/null
@@ -335,11 +335,11 @@ jhdr_sane() {
 	_good=$(count "$1" "udp.dstport==8099 && (juniper.vn.src || juniper.vn.dst)")
 	_bad=$(count "$1" "_ws.malformed || juniper.magic-number.none || juniper.vn.incorrect_format")
 	_inner=$(fields "$1" "udp.dstport==8099" frame.protocols |
-		grep -vc ':juniper:eth:ethertype:ip:')
+		grep -vc ':juniper:eth:ethertype:')
 	if [ "$_all" -gt 0 ] && [ "$_bad" -eq 0 ] && [ "$_inner" -eq 0 ]; then
 		pass "$2 ($_all copies, $_good with VN TLVs)"
 	else
 		fail "$2"
-		diag "copies $_all, malformed $_bad, without an inner IPv4 frame $_inner"
+		diag "copies $_all, malformed $_bad, without an inner Ethernet frame $_inner"
 	fi
 }

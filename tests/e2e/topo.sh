@@ -16,6 +16,7 @@
 #   topo_up                   starts it all (TAP lines), VMs ping
 #   vmi_xml NAME [XML] [NODE] [TAP]  the VMI object of NAME with extra
 #                             fields (mirrors, policies), on NODE
+#   red_xml [XML]             the network red with extra fields
 #   mt_mode1 IP | mt_mode2 MAC | mt_mode4 VTEP VNI   mirror-to bodies
 #   imirror DIR BODY          an interface-mirror (analyzer-name an)
 #   vm_ping NS DST            3 pings 0.2 s apart (some may be lost)
@@ -55,6 +56,15 @@ EOT
 	[ -n "${2:-}" ] && echo "  $2"
 	echo "</virtual-machine-interface>"
 }
+red_xml() { # [EXTRA-XML]: the tenant network red
+	cat <<EOT
+<virtual-network name="$RED">
+  <network-id>111</network-id>
+  <subnets><subnet prefix="10.11.1.0/24" gateway="10.11.1.1"/></subnets>
+  ${1:-}
+</virtual-network>
+EOT
+}
 mt_mode1() {
 	echo "<analyzer-ip-address>$1</analyzer-ip-address><routing-instance>$ANRI</routing-instance>"
 }
@@ -81,10 +91,7 @@ topo_config() {
     <address>$CN2</address>
     <port>$PB</port>
   </bgp-router>
-  <virtual-network name="$RED">
-    <network-id>111</network-id>
-    <subnets><subnet prefix="10.11.1.0/24" gateway="10.11.1.1"/></subnets>
-  </virtual-network>
+$(red_xml)
   <virtual-network name="$ANVN">
     <network-id>119</network-id>
     <mirror-destination>true</mirror-destination>

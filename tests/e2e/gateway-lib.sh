@@ -2,9 +2,12 @@
 # gateway and fault scenarios; sourced after lib.sh, e2e_init and
 # topo.sh.  The gateway ($GWA, iBGP AS 64512) peers with cn1 and cn2 on
 # $PB; its gRPC API is on $GWA:$PG ($GW is its CLI).
-#   gw_extra                the config objects it needs (for TOPO_EXTRA):
+#   gw_extra [frr]          the config objects it needs (for TOPO_EXTRA):
 #                           graceful restart on (BGP and XMPP helper),
 #                           the gateway's bgp-router peering with both
+#                           (and a second gateway, FRR's bgpd on $FRRA)
+#   frr_start               FRR's bgpd (no zebra) peering with both
+#   vty CMD                 vtysh against it
 #   gw_start / gw_kill      gobgpd up (waits for its API) / SIGKILL
 #   gw_established N        N sessions Established
 #   gw_paths PATTERN        (stdin: gobgp -j) a line per path whose NLRI
@@ -17,8 +20,10 @@
 # gobgpd 3.10 panics when a peer that sent it EVPN MAC/IP routes
 # restarts gracefully (GoBGP PR #2613, docs/bgp.md): its graceful
 # restart covers inet-vpn only; EVPN routes go and come back.
-GWA=$(e2e_addr 3) GWSINK=$(e2e_addr 5) PG=$((PX + 4))
+GWA=$(e2e_addr 3) FRRA=$(e2e_addr 4) GWSINK=$(e2e_addr 5) PG=$((PX + 4))
 GW="gobgp -u $GWA -p $PG"
+FRR_BGPD=/usr/lib/frr/bgpd
+VTY="vtysh --vty_socket $tmp/vty"
 
 gw_extra() {
 	cat <<EOT
@@ -40,7 +45,47 @@ gw_extra() {
     <peers><peer name="cn1"/><peer name="cn2"/></peers>
   </bgp-router>
 EOT
+	[ "${1:-}" = frr ] && cat <<EOT
+  <bgp-router name="frr">
+    <router-type>router</router-type>
+    <address>$FRRA</address>
+    <port>$PB</port>
+    <address-families><family>inet-vpn</family><family>e-vpn</family></address-families>
+    <peers><peer name="cn1"/><peer name="cn2"/></peers>
+  </bgp-router>
+EOT
+	return 0
 }
+
+# FRR on loopback needs allow-martian-nexthop (docs/bgp.md).
+frr_start() {
+	mkdir -p "$tmp/vty"
+	{
+		echo "frr defaults traditional"
+		echo "hostname frr-gw"
+		echo "log file $tmp/frr-bgpd.log informational"
+		echo "router bgp 64512"
+		echo " bgp router-id $FRRA"
+		echo " no bgp default ipv4-unicast"
+		echo " bgp allow-martian-nexthop"
+		for _c in $CN1 $CN2; do
+			echo " neighbor $_c remote-as 64512"
+			echo " neighbor $_c port $PB"
+			echo " neighbor $_c update-source $FRRA"
+			echo " neighbor $_c timers connect 1"
+		done
+		for _af in "ipv4 vpn" "l2vpn evpn"; do
+			echo " address-family $_af"
+			for _c in $CN1 $CN2; do echo "  neighbor $_c activate"; done
+			echo " exit-address-family"
+		done
+		echo "exit"
+	} >"$tmp/frr.conf"
+	proc_start frr "$FRR_BGPD" -f "$tmp/frr.conf" -i "$tmp/frr.pidf" -Z -S \
+		-p "$PB" -l "$FRRA" -A "$FRRA" -P 0 --vty_socket "$tmp/vty"
+	wait_for "$tmp/frr.pidf" .
+}
+vty() { $VTY -c "$1" 2>/dev/null; }
 
 _gw_toml() {
 	cat <<EOT

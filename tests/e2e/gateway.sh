@@ -25,10 +25,20 @@ e2e_init gateway 0
 . "$top_srcdir/tests/e2e/topo.sh"
 . "$top_srcdir/tests/e2e/gateway-lib.sh"
 
-TOPO_EXTRA=$(gw_extra)
+frr=""
+if [ -x "$FRR_BGPD" ] && command -v vtysh >/dev/null 2>&1; then frr=frr
+else echo "*** SKIPPED: FRR is not installed (run .ci/setup): no FRR gateway ***" >&2
+fi
+TOPO_EXTRA=$(gw_extra $frr)
 topo_up
 ok "gateway: gobgpd on $GWA" gw_start
 ok "gateway Established with cn1 and cn2" until_ok -t 30 gw_established 2
+if [ -n "$frr" ]; then
+	ok "second gateway: FRR bgpd on $FRRA" frr_start
+	ok "FRR Established with cn1 and cn2" until_ok -t 30 sh -c \
+		"'$CTL' -s $(cn_rest cn1) bgp frr | grep -q Established &&
+		 '$CTL' -s $(cn_rest cn2) bgp frr | grep -q Established"
+fi
 
 # ---- the analyzer network's routes at the gateway ----
 rt=64512:8000119
@@ -45,6 +55,25 @@ for x in an1 an2 an3; do
 	ok "$x: four EVPN paths (MAC and MAC/IP, from each), next hop $node, target $rt" \
 		gw_npaths evpn "mac:$mac" "nh=$node rt=$rt from" 4
 done
+if [ -n "$frr" ]; then
+	for x in an1 an2 an3; do
+		ip=$(v IP $x) node=$(cu_addr "$(v NODE $x)")
+		rd=$(grep "^$node:[0-9]*:$ip/32 " <<-EOT | head -1 | cut -d: -f1-2
+		$($GW global rib -a vpnv4 -j | gw_paths ":$ip/32")
+		EOT
+		)
+		until_ok -t 20 sh -c "$VTY -c 'show bgp ipv4 vpn rd $rd $ip/32' 2>/dev/null | grep -q 'from $CN2'"
+		vty "show bgp ipv4 vpn rd $rd $ip/32" >"$tmp/frr-$x"
+		ok "FRR: inet-vpn $ip/32 (RD $rd) from cn1 and cn2" sh -c \
+			"grep -q '$node from $CN1' '$tmp/frr-$x' && grep -q '$node from $CN2' '$tmp/frr-$x'"
+		ok "FRR: ... both paths with RT:$rt" \
+			test "$(grep -c "RT:$rt" "$tmp/frr-$x")" -eq 2
+	done
+	vty "show bgp l2vpn evpn route type macip" >"$tmp/frr-evpn"
+	ok "FRR: EVPN MAC/IP of an1 (next hop $CU1) with RT:$rt" sh -c \
+		"grep -A3 '$MAC_an1' '$tmp/frr-evpn' | grep -q '$CU1' && grep -q 'RT:$rt' '$tmp/frr-evpn'"
+	sed 's/^/#   /' "$tmp/frr-an1"
+fi
 diag "the gateway's inet-vpn and EVPN tables:"
 gw_dump vpnv4
 gw_dump evpn
@@ -98,6 +127,8 @@ ok "an2's VMI deleted" cfg_delete virtual-machine-interface an2
 ok "an2's inet-vpn route withdrawn at the gateway (both paths)" \
 	until_ok -t 20 gw_npaths vpnv4 ":$IP_an2/32" . 0
 ok "... its EVPN routes too" until_ok -t 20 gw_npaths evpn "mac:$MAC_an2" . 0
+[ -n "$frr" ] && ok "FRR: an2's inet-vpn route withdrawn" until_ok -t 20 \
+	sh -c "! $VTY -c 'show bgp ipv4 vpn' | grep -q '$IP_an2/32'"
 ok "an1's routes stay" gw_npaths vpnv4 ":$IP_an1/32" "nh=$CU1 " 2
 ok "vm1 still pings vm2" until_ok pings "$NS_vm1" "$IP_vm2"
 
@@ -106,4 +137,5 @@ for n in compute-1 compute-2 compute-3; do
 done
 ok "cn1 exits 0" cn_stop cn1
 ok "cn2 exits 0" cn_stop cn2
+[ -n "$frr" ] && ok "FRR bgpd stops" proc_stop frr
 done_testing

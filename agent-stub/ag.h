@@ -9,6 +9,7 @@
  *              it, and to program it all again when the vrouter restarts);
  *   ag_intf.c  VRFs (one per routing instance) and interfaces (vif, tap,
  *              encap nexthop, label, local routes, VNI flood composite);
+ *   ag_hnic.c  host NIC ports (host tap services on this node);
  *   ag_rib.c   received routes per VRF and per session (prefix or MAC ->
  *              paths), their datapath routes and bridge entries, stale
  *              paths swept at End-of-RIB, and the lookups a mirror
@@ -37,8 +38,9 @@
 #define AG_FABRIC_VIF  0    /* the fabric vif's index */
 #define AG_MTU         1500 /* VM vif MTU */
 #define AG_FABRIC_MTU  9000
-#define AG_INTROSPECT  "127.0.0.1:8085"    /* default --introspect */
-#define AG_TAP_PREFIX  "tap"               /* default tap name: + hash */
+#define AG_INTROSPECT  "127.0.0.1:8085" /* default --introspect */
+#define AG_TAP_PREFIX  "tap"            /* default tap name: + hash */
+#define AG_HNIC_PREFIX "th" /* host NIC port tap: + hash of service */
 #define AG_VROUTER_MAC "00:00:5e:00:01:00" /* the gateway MAC */
 
 struct ag;

@@ -400,6 +400,7 @@ ag_free(struct ag *ag)
 			xmpp_client_free(ag->sess[i].cl);
 	ag__mprog_free(ag->mprog);
 	ag__intf_fini(ag);
+	ag__hnic_fini(ag);
 	ag__dp_free(ag->dp);
 	ag_cfg_free(ag->cfg);
 	xmpp_tls_free(ag->tls);

@@ -43,6 +43,7 @@ struct jent {
 		struct dp_mirror_cfg mirror;
 		struct dp_msg_vrf vrf;
 		struct dp_msg_policy policy;
+		struct dp_msg_gre gre;
 	} u;
 	struct dp_rule *rules; /* policy: u.policy.n rules (heap) */
 	char name[DP_VIF_NAME_MAX + 1];
@@ -162,6 +163,9 @@ jkey_of(const struct dp_msg *m, struct jkey *k)
 	case DP_MSG_POLICY:
 		k->a = m->u.policy.vif;
 		break;
+	case DP_MSG_GRE:
+		k->a = m->u.gre.key;
+		break;
 	default:
 		k->a = UINT32_MAX;
 		break;
@@ -237,6 +241,9 @@ jrecord(struct ag_dp *dp, const struct dp_msg *m)
 		break;
 	case DP_MSG_VRF:
 		e->u.vrf = m->u.vrf;
+		break;
+	case DP_MSG_GRE:
+		e->u.gre = m->u.gre;
 		break;
 	case DP_MSG_POLICY:
 		e->u.policy = m->u.policy;
@@ -323,6 +330,10 @@ describe(const struct dp_msg *m, char *buf, size_t len)
 	case DP_MSG_POLICY:
 		snprintf(buf, len, "policy %s vif=%" PRIu32 " rules=%" PRIu32,
 		    op, m->u.policy.vif, m->u.policy.n);
+		break;
+	case DP_MSG_GRE:
+		snprintf(buf, len, "gre %s key=%" PRIu32 " nh=%" PRIu32, op,
+		    m->u.gre.key, m->u.gre.nh);
 		break;
 	default:
 		snprintf(buf, len, "%s %s", dp_msg_type_name(m->type), op);
@@ -590,6 +601,8 @@ wipe(struct ag_dp *dp)
 	if (dump(dp, DP_MSG_MPLS, 0) == 0)
 		del_dumped(dp, false);
 	if (dump(dp, DP_MSG_VXLAN, 0) == 0)
+		del_dumped(dp, false);
+	if (dump(dp, DP_MSG_GRE, 0) == 0)
 		del_dumped(dp, false);
 	/* Policies of the VM vifs kept (the journal sets them again). */
 	if (dump(dp, DP_MSG_POLICY, 0) == 0)

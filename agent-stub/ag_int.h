@@ -57,6 +57,15 @@ struct ag_intf {
 	bool policy;     /* a DP_MSG_POLICY is set */
 };
 
+/* The port of a host NIC: a host tap service on this node (ag_hnic.c). */
+struct ag_hnic {
+	struct ag_hnic *next;
+	char *service;                 /* the tap service */
+	char tap[DP_VIF_NAME_MAX + 1]; /* AG_HNIC_PREFIX + hash */
+	struct macaddr mac;            /* the NIC's */
+	uint32_t vif;                  /* kind vm, VRF 0 */
+};
+
 struct ag {
 	uv_loop_t *loop;
 	struct ag_opts opts;
@@ -68,6 +77,7 @@ struct ag {
 	unsigned nsess;
 	struct ag_vrf *vrfs;
 	struct ag_intf *intfs;
+	struct ag_hnic *hnics; /* host NIC ports */
 	struct ag_hooks hooks;
 	struct ag_mprog *mprog; /* mirror programming, or NULL */
 	struct ipaddr self;     /* our router's ip-address (af 0: unknown) */
@@ -101,8 +111,18 @@ uint32_t ag__intf_local_nh(
     const struct ag *ag, const struct ag_vrf *vrf, const struct prefix *p);
 /* Tears every VRF and interface down (at exit, datapath untouched). */
 void ag__intf_fini(struct ag *ag);
-/* The default tap name of a VMI: "tap" + hex of a stable hash. */
-void ag__tap_name(const char *vmi, char *out, size_t len);
+/* A tap name: prefix + hex of a stable hash of name (a VMI's default
+ * with AG_TAP_PREFIX, a host NIC port's with AG_HNIC_PREFIX). */
+void ag__tap_name(const char *prefix, const char *name, char *out, size_t len);
+
+/* ag_hnic.c */
+/* Brings host NIC ports in line with the config (after the
+ * interfaces). */
+void ag__hnic_sync(struct ag *ag);
+/* The port of the host NIC of MAC mac (borrowed), or NULL. */
+struct ag_hnic *ag__hnic_by_mac(const struct ag *ag, const struct macaddr *mac);
+/* Frees every port (at exit, datapath untouched). */
+void ag__hnic_fini(struct ag *ag);
 
 /* ag_rib.c */
 /* A CN <message> on session s (items, retracts, End-of-RIB). */
@@ -125,6 +145,9 @@ void ag__rib_fini(struct ag *ag, struct ag_vrf *vrf);
  * port mirror is taken off and the mirror entries that send to its vif
  * are moved off it, so that the vif and its nexthop can be deleted. */
 void ag__mprog_intf_gone(struct ag *ag, struct ag_intf *in);
+/* Computes and programs the mirror state again now (a host NIC port is
+ * about to go, already unlinked). */
+void ag__mprog_recompute(struct ag *ag);
 void ag__mprog_free(struct ag_mprog *mp);
 
 /* ag_dp.c */

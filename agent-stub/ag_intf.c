@@ -20,15 +20,15 @@
 #include <string.h>
 
 void
-ag__tap_name(const char *vmi, char *out, size_t len)
+ag__tap_name(const char *prefix, const char *name, char *out, size_t len)
 {
 	/* FNV-1a: stable across runs and hosts (ht_hash is seeded). */
 	uint32_t h = 2166136261u;
 	const char *s;
 
-	for (s = vmi; *s != '\0'; s++)
+	for (s = name; *s != '\0'; s++)
 		h = (h ^ (uint8_t)*s) * 16777619u;
-	snprintf(out, len, AG_TAP_PREFIX "%08" PRIx32, h);
+	snprintf(out, len, "%s%08" PRIx32, prefix, h);
 }
 
 struct ag_vrf *
@@ -229,7 +229,8 @@ intf_add(struct ag *ag, const struct ag_vmi *vmi)
 	if (vmi->tap_name != NULL)
 		str_lcpy(in->tap, vmi->tap_name, sizeof(in->tap));
 	else
-		ag__tap_name(vmi->obj.name, in->tap, sizeof(in->tap));
+		ag__tap_name(
+		    AG_TAP_PREFIX, vmi->obj.name, in->tap, sizeof(in->tap));
 	if ((in->vrf = vrf_get(ag, ri->obj.name)) == NULL) {
 		free(in->name);
 		free(in->vn);
@@ -448,6 +449,7 @@ ag__intf_cfg(struct ag *ag, const struct ag_cfg_change *ch, size_t n, bool eoc)
 		if (ch[i].type == AG_RI &&
 		    (v = ag__vrf_find(ag, ch[i].name)) != NULL)
 			vrf_program(ag, v);
+	ag__hnic_sync(ag);
 	if (eoc)
 		ag__dp_adopt_done(ag->dp);
 }

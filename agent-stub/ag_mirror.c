@@ -67,6 +67,8 @@ static const char *const op_names[] = {
     [AG_MCHG_POLICY_SET] = "policy-set",
     [AG_MCHG_POLICY_DEL] = "policy-del",
     [AG_MCHG_UNSUBSCRIBE] = "unsubscribe",
+    [AG_MCHG_GRE_DEL] = "gre-del",
+    [AG_MCHG_GRE_ADD] = "gre-add",
 };
 
 const char *
@@ -102,6 +104,7 @@ ag_mirror_state_fini(struct ag_mirror_state *st)
 	free(st->policies);
 	free(st->ris);
 	free(st->watch);
+	free(st->gres);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -786,6 +789,124 @@ tap_flows(struct mctx *mc)
 	}
 }
 
+/* The GRE entry that holds key, or NULL. */
+static struct ag_mgre *
+gre_owner(struct ag_mirror_state *out, uint32_t key)
+{
+	size_t i;
+
+	for (i = 0; i < out->ngres; i++)
+		if (out->gres[i].prog && out->gres[i].key == key)
+			return &out->gres[i];
+	return NULL;
+}
+
+/* Sets (or with add, appends to) a GRE entry's reason; a long one is
+ * cut. */
+static void PRINTFLIKE(3, 4)
+    greason(struct ag_mgre *g, bool add, const char *fmt, ...)
+{
+	size_t len = add ? strlen(g->reason) : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(g->reason + len, sizeof(g->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* One GRE entry of flow f to host service ts on this node. */
+static void
+gre_entry(struct mctx *mc, const struct ag_tap_flow *f,
+    const struct ag_tap_service *ts, struct ag_mgre *g)
+{
+	const struct ag_mirror_view *vw = mc->view;
+	const struct ag_mirror_res *res =
+	    ag_cfg_mirror_res(mc->cfg, AG_MRES_TAP_SERVICE, ts->obj.name);
+	char mac[MACADDR_STRLEN];
+
+	memset(g, 0, sizeof(*g));
+	scopy(g->flow, sizeof(g->flow), f->obj.name);
+	scopy(g->service, sizeof(g->service), ts->obj.name);
+	g->key = ag_mirror_gre_key(f->obj.name);
+	macaddr_print(&ts->mac, mac, sizeof(mac));
+	if (!ts->enabled || (res != NULL && !res->enabled))
+		greason(g, false, "tap service %s disabled", ts->obj.name);
+	else if (!f->enabled)
+		greason(g, false, "tap flow disabled");
+	else if (!ts->has_mac)
+		greason(
+		    g, false, "tap service %s has no NIC MAC", ts->obj.name);
+	else if (vw->host_nic == NULL ||
+	    !vw->host_nic(vw->arg, &ts->mac, &g->vif))
+		greason(g, false, "host NIC %s has no vif on this node", mac);
+	else {
+		g->ok = true;
+		g->mac = ts->mac;
+		greason(g, false, "GRE key 0x%x to host NIC %s (vif %u)",
+		    g->key, mac, g->vif);
+	}
+}
+
+/*
+ * Step 5: the GRE keys this node takes in, for the tap flows to its
+ * host services (on any node; the control node sends them all here).
+ * Keys are hashes: a flow keeps a key it held, then the others claim
+ * theirs in name order; one whose key is held for another NIC is
+ * refused (its node still sends under that key: the copies land on the
+ * holder's NIC, which the reason says).
+ */
+static void
+host_gres(struct mctx *mc)
+{
+	struct ag_mirror_state *out = mc->out;
+	const struct ag_tap_flow *f;
+	const struct ag_tap_service *ts;
+	const struct ag_mgre *pg;
+	struct ag_mgre *g, *o;
+	size_t i, n = ag_cfg_count(mc->cfg, AG_TAP_FLOW);
+	char mac[MACADDR_STRLEN];
+
+	out->gres = xcalloc(n + 1, sizeof(*out->gres));
+	for (i = 0; i < n; i++) {
+		f = (const struct ag_tap_flow *)ag_cfg_at(
+		    mc->cfg, AG_TAP_FLOW, i);
+		ts = f->tap_service != NULL
+		    ? ag_cfg_tap_service(mc->cfg, f->tap_service)
+		    : NULL;
+		if (ts == NULL || ts->type != AG_TAP_HOST ||
+		    ts->target == NULL || strcmp(ts->target, mc->vrouter) != 0)
+			continue;
+		gre_entry(mc, f, ts, &out->gres[out->ngres++]);
+	}
+	for (i = 0; i < out->ngres; i++) {
+		g = &out->gres[i];
+		pg = mc->prev != NULL ? ag_mirror_gre(mc->prev, g->flow) : NULL;
+		if (g->ok && pg != NULL && pg->prog && pg->key == g->key &&
+		    gre_owner(out, g->key) == NULL)
+			g->prog = true;
+	}
+	for (i = 0; i < out->ngres; i++) {
+		g = &out->gres[i];
+		if (!g->ok || g->prog)
+			continue;
+		if ((o = gre_owner(out, g->key)) == NULL)
+			g->prog = true;
+		else if (o->vif == g->vif)
+			greason(g, true, ", shared with tap flow %s (same NIC)",
+			    o->flow);
+		else {
+			g->ok = false;
+			macaddr_print(&o->mac, mac, sizeof(mac));
+			greason(g, false,
+			    "GRE key 0x%x collides with tap flow %s (hash of "
+			    "the names): refused; what this flow's node "
+			    "sends under that key reaches %s's NIC %s; "
+			    "rename one of them",
+			    g->key, o->flow, o->service, mac);
+		}
+	}
+}
+
 /* Step 4: each local VMI's policies (its own, then its network's) as
  * datapath rules, with their flow mirrors. */
 static void
@@ -916,6 +1037,7 @@ ag_mirror_compute(const struct ag_cfg *cfg, const char *vrouter,
 	port_mirrors(mc);
 	tap_flows(mc);
 	policies(mc);
+	host_gres(mc);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), entry_cmp);
 	free(mc->local_ris);
@@ -954,6 +1076,17 @@ ag_mirror_at_index(const struct ag_mirror_state *st, uint32_t idx)
 	for (i = 0; i < st->n; i++)
 		if (st->v[i].idx == idx)
 			return &st->v[i];
+	return NULL;
+}
+
+const struct ag_mgre *
+ag_mirror_gre(const struct ag_mirror_state *st, const char *flow)
+{
+	size_t i;
+
+	for (i = 0; i < st->ngres; i++)
+		if (strcmp(st->gres[i].flow, flow) == 0)
+			return &st->gres[i];
 	return NULL;
 }
 
@@ -1009,6 +1142,17 @@ entry_same(const struct ag_mentry *a, const struct ag_mentry *b)
 	    strcmp(a->dst_vn, b->dst_vn) == 0;
 }
 
+/* What the datapath sees of a GRE entry: its key entry and where it
+ * delivers (nothing unless prog). */
+static bool
+gre_same(const struct ag_mgre *a, const struct ag_mgre *b)
+{
+	return a->prog == b->prog &&
+	    (!a->prog ||
+		(a->key == b->key && a->vif == b->vif &&
+		    memcmp(&a->mac, &b->mac, sizeof(a->mac)) == 0));
+}
+
 /* The old entry at idx is deleted or changed in new. */
 static bool
 entry_goes(const struct ag_mirror_state *old, const struct ag_mirror_state *new,
@@ -1045,6 +1189,7 @@ ag_mirror_diff(const struct ag_mirror_state *old,
 	const struct ag_mentry *o, *ne;
 	const struct ag_mvif *ov, *nv;
 	const struct ag_mpolicy *op, *np;
+	const struct ag_mgre *og, *ng;
 	struct dctx d;
 	bool *detached;
 	size_t i;
@@ -1066,6 +1211,12 @@ ag_mirror_diff(const struct ag_mirror_state *old,
 		if (o->idx != DP_MIRROR_NONE && entry_goes(old, new, o->idx))
 			chg(&d, AG_MCHG_MIRROR_DEL)->mirror = o;
 	}
+	for (i = 0; i < old->ngres; i++) {
+		og = &old->gres[i];
+		ng = ag_mirror_gre(new, og->flow);
+		if (og->prog && (ng == NULL || !gre_same(og, ng)))
+			chg(&d, AG_MCHG_GRE_DEL)->gre = og;
+	}
 	for (i = 0; i < new->n; i++) {
 		ne = &new->v[i];
 		if (ne->idx == DP_MIRROR_NONE)
@@ -1073,6 +1224,12 @@ ag_mirror_diff(const struct ag_mirror_state *old,
 		o = ag_mirror_at_index(old, ne->idx);
 		if (o == NULL || !entry_same(o, ne))
 			chg(&d, AG_MCHG_MIRROR_ADD)->mirror = ne;
+	}
+	for (i = 0; i < new->ngres; i++) {
+		ng = &new->gres[i];
+		og = ag_mirror_gre(old, ng->flow);
+		if (ng->prog && (og == NULL || !gre_same(og, ng)))
+			chg(&d, AG_MCHG_GRE_ADD)->gre = ng;
 	}
 	for (i = 0; i < new->nvifs; i++) {
 		nv = &new->vifs[i];

@@ -145,6 +145,25 @@ struct ag_mpolicy {
 	struct dp_rule rules[AG_POLICY_RULES_MAX];
 	char note[AG_MIRROR_REASON_MAX]; /* what was cut, "" when none */
 };
+/*
+ * A GRE key this node takes in: a tap flow to a host tap service on
+ * this node (the flow's own node, whichever it is, sends its copies in
+ * GRE with that key).  Both ends compute the key from the flow's name
+ * alone; two flows whose keys collide are told apart here only: the
+ * one that held the key keeps it (else the first by name), a flow to
+ * the same NIC shares it, one to another NIC is refused.
+ */
+struct ag_mgre {
+	char flow[AG_NAME_MAX + 1];        /* the tap flow (identity) */
+	char service[AG_NAME_MAX + 1];     /* its host tap service */
+	uint32_t key;                      /* ag_mirror_gre_key(flow) */
+	bool ok;                           /* copies go to the NIC's vif */
+	bool prog;                         /* ok and holds the datapath's
+					    * key entry (a sharer does not) */
+	uint32_t vif;                      /* ok: the host NIC's vif */
+	struct macaddr mac;                /* ok: the NIC's MAC */
+	char reason[AG_MIRROR_REASON_MAX]; /* how, or why not */
+};
 struct ag_mirror_state {
 	size_t n; /* entries, sorted by key */
 	struct ag_mentry *v;
@@ -156,6 +175,8 @@ struct ag_mirror_state {
 	char (*ris)[AG_NAME_MAX + 1];
 	size_t nwatch; /* instances whose routes were consulted */
 	char (*watch)[AG_NAME_MAX + 1];
+	size_t ngres; /* GRE keys taken in, by flow name */
+	struct ag_mgre *gres;
 };
 
 /* ag_mirror.c */
@@ -190,13 +211,17 @@ const struct ag_mpolicy *ag_mirror_policy(
 const char *ag_mirror_mode_name(enum ag_mmode mode);
 /* The GRE key of tap flow name (a hash into the Cloudpods id range). */
 uint32_t ag_mirror_gre_key(const char *flow);
+/* Borrowed GRE key entry of tap flow flow, or NULL. */
+const struct ag_mgre *ag_mirror_gre(
+    const struct ag_mirror_state *st, const char *flow);
 
 /*
  * The changes that take the datapath from old to new, in the order to
  * apply them (each step valid for dp_mirror_del's -EBUSY and so on):
  * subscribe; detach the vifs of mirrors deleted or changed (VIF_SET
  * with the new flags and index when they no longer use one, else flags
- * 0); delete those mirrors; add the new and changed; set every vif
+ * 0); delete those mirrors and the GRE keys that go or change; add the
+ * new and changed mirrors, then GRE keys; set every vif
  * whose port mirror differs; set or delete policies that differ;
  * unsubscribe.  A changed entry (nexthop, flags, VNI, names) is a
  * MIRROR_DEL then a MIRROR_ADD of the same index.
@@ -210,12 +235,15 @@ enum ag_mchg_op {
 	AG_MCHG_POLICY_SET,    /* policy (new) */
 	AG_MCHG_POLICY_DEL,    /* policy (old) */
 	AG_MCHG_UNSUBSCRIBE,   /* ri */
+	AG_MCHG_GRE_DEL,       /* gre (old) */
+	AG_MCHG_GRE_ADD,       /* gre (new): key -> the NIC's vif */
 };
 struct ag_mchg {
 	enum ag_mchg_op op;
 	const struct ag_mentry *mirror;  /* MIRROR_* */
 	const struct ag_mvif *vif;       /* VIF_* */
 	const struct ag_mpolicy *policy; /* POLICY_* */
+	const struct ag_mgre *gre;       /* GRE_* */
 	const char *ri;                  /* (UN)SUBSCRIBE */
 };
 /* The changes (pointers into old and new, valid while both are) into a

@@ -7,7 +7,10 @@
  * order through the datapath journal (ag_dp.c).
  *
  * Owns one nexthop per mirror entry: a tunnel shared through
- * ag_dp_tunnel_ref, or its own discard, UDP-mirror or encap nexthop.
+ * ag_dp_tunnel_ref (MPLSoUDP, VXLAN, or GRE to a host tap service on
+ * another node), or its own discard, UDP-mirror or encap nexthop; and,
+ * for the tap flows to this node's host NICs, the GRE key table: each
+ * key an own encap nexthop to the NIC's port (ag_hnic.c).
  * What each vif carries (port mirror, policy) is kept on the interface
  * (struct ag_intf), so an interface created again starts from nothing
  * whatever the last state says.  Headless, nothing is recomputed: the
@@ -31,10 +34,18 @@ struct mnh {
 	uint32_t nh; /* its nexthop */
 };
 
+/* A GRE key programmed (key -> its own encap nexthop). */
+struct mgre {
+	uint32_t key;
+	uint32_t nh;
+};
+
 struct ag_mprog {
 	struct ag *ag;
 	struct ag_mirror_state cur; /* what is programmed */
 	struct mnh mnh[DP_MIRROR_MAX];
+	struct mgre *gre; /* GRE keys programmed */
+	size_t ngre, capgre;
 	struct dp_msg *m; /* scratch (large: policy rules) */
 	bool busy;        /* computing (a nested event asks again) */
 	bool again;
@@ -147,6 +158,17 @@ v_vrf(void *arg, const char *ri, uint32_t *vrf)
 	return true;
 }
 
+static bool
+v_host_nic(void *arg, const struct macaddr *mac, uint32_t *vif)
+{
+	const struct ag_hnic *h = ag__hnic_by_mac(arg, mac);
+
+	if (h == NULL)
+		return false;
+	*vif = h->vif;
+	return true;
+}
+
 static struct ag_intf *
 intf_by_vmi(const struct ag *ag, const char *vmi)
 {
@@ -222,9 +244,11 @@ mnh_make(struct ag_mprog *mp, const struct ag_mentry *e, struct mnh *x)
 	memset(mp->m, 0, sizeof(*mp->m));
 	switch (s->type) {
 	case AG_MNH_TUNNEL:
-		if (s->tun == AG_MTUN_GRE || s->ip.af != AF_INET)
+		if (s->ip.af != AF_INET)
 			break;
-		tun = s->tun == AG_MTUN_VXLAN ? DP_TUN_VXLAN : DP_TUN_MPLSOUDP;
+		tun = s->tun == AG_MTUN_VXLAN ? DP_TUN_VXLAN
+		    : s->tun == AG_MTUN_GRE   ? DP_TUN_GRE
+					      : DP_TUN_MPLSOUDP;
 		x->nh = ag_dp_tunnel_ref(mp->ag->dp, s->ip.u.v4, tun, s->label);
 		x->shared = x->nh != 0;
 		break;
@@ -303,6 +327,63 @@ mirror_add(struct ag_mprog *mp, const struct ag_mentry *e)
 		log_info("mirror %" PRIu32 " %s: unresolved (copies "
 			 "discarded): %s",
 		    e->idx, e->key, e->reason);
+}
+
+/* GRE key g->key -> an encap nexthop to the host NIC's vif: copies
+ * from another node handed to it unchanged. */
+static void
+gre_add(struct ag_mprog *mp, const struct ag_mgre *g)
+{
+	struct dp_nh *nh = &mp->m->u.nh;
+	uint32_t idx;
+
+	memset(mp->m, 0, sizeof(*mp->m));
+	nh->type = DP_NH_ENCAP;
+	nh->vrf = 0;
+	nh->vif = g->vif;
+	nh->dmac = g->mac;
+	macaddr_parse(AG_VROUTER_MAC, &nh->smac);
+	if ((idx = own_nh(mp)) == 0) {
+		log_warnx("tap flow %s: GRE key 0x%" PRIx32 ": no nexthop",
+		    g->flow, g->key);
+		return;
+	}
+	memset(mp->m, 0, sizeof(*mp->m));
+	mp->m->u.gre.key = g->key;
+	mp->m->u.gre.nh = idx;
+	if (dp_send(mp, DP_MSG_GRE, DP_MSG_ADD) != 0)
+		log_warnx("tap flow %s: GRE key 0x%" PRIx32 " refused by "
+			  "the datapath",
+		    g->flow, g->key);
+	if (mp->ngre == mp->capgre) {
+		mp->capgre = MAX(8, mp->capgre * 2);
+		mp->gre = xreallocarray(mp->gre, mp->capgre, sizeof(*mp->gre));
+	}
+	mp->gre[mp->ngre].key = g->key;
+	mp->gre[mp->ngre++].nh = idx;
+	log_info("tap flow %s: GRE key 0x%" PRIx32 " -> nexthop %" PRIu32
+		 ": %s",
+	    g->flow, g->key, idx, g->reason);
+}
+
+static void
+gre_del(struct ag_mprog *mp, const struct ag_mgre *g)
+{
+	struct mnh x = {.used = false, .shared = false, .nh = 0};
+	size_t i;
+
+	memset(mp->m, 0, sizeof(*mp->m));
+	mp->m->u.gre.key = g->key;
+	dp_send(mp, DP_MSG_GRE, DP_MSG_DEL);
+	for (i = 0; i < mp->ngre; i++)
+		if (mp->gre[i].key == g->key)
+			break;
+	if (i == mp->ngre)
+		return;
+	x.nh = mp->gre[i].nh;
+	mnh_release(mp, &x);
+	mp->gre[i] = mp->gre[--mp->ngre];
+	log_info("tap flow %s: GRE key 0x%" PRIx32 " removed", g->flow, g->key);
 }
 
 /* The vif of in again, with port mirror flags and index (in place). */
@@ -384,6 +465,12 @@ apply(struct ag_mprog *mp, const struct ag_mchg *c, size_t n)
 		case AG_MCHG_MIRROR_ADD:
 			mirror_add(mp, c->mirror);
 			break;
+		case AG_MCHG_GRE_DEL:
+			gre_del(mp, c->gre);
+			break;
+		case AG_MCHG_GRE_ADD:
+			gre_add(mp, c->gre);
+			break;
 		case AG_MCHG_POLICY_SET:
 		case AG_MCHG_POLICY_DEL:
 			if ((in = intf_by_vmi(ag, c->policy->vmi)) != NULL)
@@ -431,8 +518,8 @@ recompute(struct ag_mprog *mp)
 	    .inet = v_inet,
 	    .enet = v_enet,
 	    .vrf = v_vrf,
-	    .host_nic = NULL,
-	    .gre = false,
+	    .host_nic = v_host_nic,
+	    .gre = true,
 	};
 	struct ag_mirror_state next;
 	struct ag_mchg *chg;
@@ -497,6 +584,13 @@ ag__mprog_intf_gone(struct ag *ag, struct ag_intf *in)
 }
 
 void
+ag__mprog_recompute(struct ag *ag)
+{
+	if (ag->mprog != NULL)
+		recompute(ag->mprog);
+}
+
+void
 ag_mprog_start(struct ag *ag)
 {
 	struct ag_mprog *mp;
@@ -528,6 +622,7 @@ ag__mprog_free(struct ag_mprog *mp)
 	if (mp == NULL)
 		return;
 	ag_mirror_state_fini(&mp->cur);
+	free(mp->gre);
 	free(mp->m);
 	free(mp);
 }

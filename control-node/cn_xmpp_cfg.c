@@ -2,7 +2,8 @@
  * cn_xmpp_cfg.c - the config channel: an agent subscribing
  * virtual-router:<name> on /config gets what its router reaches (router,
  * interfaces, networks and instances, policies, mirror and tap
- * resolutions, tap flows and services) as IQs of at most 16 objects in
+ * resolutions, tap flows and services, and the host tap services on it
+ * with every flow to them) as IQs of at most 16 objects in
  * Mirador's config XML (plus <routing-instance> and <mirror-resolution>),
  * then updates and deletes as the config changes, and <end-of-config/>
  * once after the first set (Contrail's agent has only a timer for that).
@@ -242,6 +243,14 @@ vmi_on(const struct schema_vmi *vmi, const char *vr)
 	return vmi->vrouter.name != NULL && strcmp(vmi->vrouter.name, vr) == 0;
 }
 
+/* A host tap service whose NIC is on virtual-router vr. */
+static bool
+host_on(const struct schema_tap_service *ts, const char *vr)
+{
+	return ts->type == SCHEMA_TAP_HOST && ts->target.name != NULL &&
+	    strcmp(ts->target.name, vr) == 0;
+}
+
 /* Everything reachable from virtual-router vr (see the top comment). */
 static void
 set_build(struct cfg_set *s, const char *vr)
@@ -249,6 +258,7 @@ set_build(struct cfg_set *s, const char *vr)
 	const struct schema_config *cfg = s->cfg;
 	const struct schema_vmi *vmi;
 	const struct schema_tap_flow *tf;
+	const struct schema_tap_service *ts;
 	const struct schema_vn *vn;
 	const struct schema_obj *o;
 	size_t i, j, n, first_policy;
@@ -274,13 +284,27 @@ set_build(struct cfg_set *s, const char *vr)
 	for (i = 0; i < first_policy; i++)
 		if (strncmp(s->v[i].key, "network-policy/", 15) == 0)
 			add_policy(s, s->v[i].key + 15);
-	/* Tap flows from its interfaces or its vswitch, and their
-	 * services. */
+	/* Host tap services on this router (it gives the NIC a port). */
+	n = schema_config_count(cfg, SCHEMA_TAP_SERVICE);
+	for (i = 0; i < n; i++) {
+		ts = (const struct schema_tap_service *)schema_config_at(
+		    cfg, SCHEMA_TAP_SERVICE, i);
+		if (!host_on(ts, vr))
+			continue;
+		add_obj(s, &ts->obj);
+		add_mirror(s, CN_MIRROR_TAP_SERVICE, ts->obj.name);
+	}
+	/* Tap flows from its interfaces or its vswitch, or to a host
+	 * service on it (it receives their GRE), and their services. */
 	n = schema_config_count(cfg, SCHEMA_TAP_FLOW);
 	for (i = 0; i < n; i++) {
 		tf = (const struct schema_tap_flow *)schema_config_at(
 		    cfg, SCHEMA_TAP_FLOW, i);
-		if (tf->type == SCHEMA_FLOW_VNIC) {
+		ts = (const struct schema_tap_service *)lookup(
+		    s, SCHEMA_TAP_SERVICE, tf->tap_service.name);
+		if (ts != NULL && host_on(ts, vr)) {
+			/* the service is in the set already */
+		} else if (tf->type == SCHEMA_FLOW_VNIC) {
 			o = lookup(s, SCHEMA_VIRTUAL_MACHINE_INTERFACE,
 			    tf->interface.name);
 			if (o == NULL ||

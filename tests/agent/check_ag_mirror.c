@@ -40,8 +40,10 @@ struct fake_view {
 	size_t nrt;
 	const char *vrfs[FV_MAX]; /* VRF i + 1 */
 	size_t nvrfs;
-	struct macaddr nic;
+	struct macaddr nic; /* vif 20 */
 	bool has_nic;
+	struct macaddr nic2; /* vif 21 */
+	bool has_nic2;
 };
 
 static struct ag_cfg *cfg;
@@ -103,10 +105,15 @@ fv_nic(void *arg, const struct macaddr *mac, uint32_t *vif)
 {
 	struct fake_view *f = arg;
 
-	if (!f->has_nic || memcmp(&f->nic, mac, sizeof(*mac)) != 0)
-		return false;
-	*vif = 20;
-	return true;
+	if (f->has_nic && memcmp(&f->nic, mac, sizeof(*mac)) == 0) {
+		*vif = 20;
+		return true;
+	}
+	if (f->has_nic2 && memcmp(&f->nic2, mac, sizeof(*mac)) == 0) {
+		*vif = 21;
+		return true;
+	}
+	return false;
 }
 
 static struct ipaddr
@@ -893,6 +900,148 @@ START_TEST(tap_host)
 }
 END_TEST
 
+/* A host tap service on this node, flows to it from elsewhere (vm3 on
+ * vr2): the GRE keys this node takes in. */
+static struct ag_tap_service *
+host_service(const char *name, const char *nic)
+{
+	struct ag_tap_service *ts = fake_alloc(cfg, sizeof(*ts));
+	struct ag_mirror_res *r;
+
+	ts->obj.type = AG_TAP_SERVICE;
+	ts->obj.name = fake_strdup(cfg, name);
+	ts->type = AG_TAP_HOST;
+	ts->target = ME;
+	ts->has_mac = true;
+	ts->mac = mac(nic);
+	ts->enabled = true;
+	fake_cfg_add(cfg, &ts->obj);
+	r = add_res(AG_MRES_TAP_SERVICE, name, false);
+	r->vrouter = ME;
+	r->mac = ts->mac;
+	r->ri = r->vn = NULL;
+	return ts;
+}
+
+static struct ag_tap_flow *
+remote_flow(const char *name, const char *service)
+{
+	struct ag_tap_flow *f = fake_alloc(cfg, sizeof(*f));
+
+	f->obj.type = AG_TAP_FLOW;
+	f->obj.name = fake_strdup(cfg, name);
+	f->tap_service = fake_strdup(cfg, service);
+	f->type = AG_FLOW_VNIC;
+	f->interface = "vm3";
+	f->direction = AG_FLOW_BOTH;
+	f->enabled = true;
+	fake_cfg_add(cfg, &f->obj);
+	return f;
+}
+
+START_TEST(tap_host_gre_target)
+{
+	struct ag_tap_flow *f;
+	const struct ag_mgre *g;
+	struct ag_mchg *c;
+	size_t n;
+
+	host_service("ts1", "02:aa:00:00:00:01");
+	f = remote_flow("f1", "ts1");
+	compute(&st, NULL);
+	ck_assert_uint_eq(st.n, 0); /* vm3 is not ours: no mirror entry */
+	g = ag_mirror_gre(&st, "f1");
+	ck_assert_ptr_nonnull(g);
+	ck_assert(!g->ok && !g->prog);
+	ck_assert_str_eq(
+	    g->reason, "host NIC 02:aa:00:00:00:01 has no vif on this node");
+
+	fv.has_nic = true;
+	fv.nic = mac("02:aa:00:00:00:01");
+	compute(&st2, &st);
+	g = ag_mirror_gre(&st2, "f1");
+	ck_assert(g->ok && g->prog);
+	ck_assert_uint_eq(g->key, ag_mirror_gre_key("f1"));
+	ck_assert_uint_eq(g->vif, 20);
+	n = ag_mirror_diff(&st, &st2, &c);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(c[0].op, AG_MCHG_GRE_ADD);
+	ck_assert_ptr_eq(c[0].gre, g);
+	free(c);
+
+	/* Disabled: the key goes. */
+	f->enabled = false;
+	compute(&st, &st2);
+	g = ag_mirror_gre(&st, "f1");
+	ck_assert(!g->ok && !g->prog);
+	ck_assert_str_eq(g->reason, "tap flow disabled");
+	n = ag_mirror_diff(&st2, &st, &c);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(c[0].op, AG_MCHG_GRE_DEL);
+	free(c);
+
+	/* A service on another node: none of this node's business. */
+	f->enabled = true;
+	((struct ag_tap_service *)fake_cfg_get(cfg, AG_TAP_SERVICE, "ts1"))
+	    ->target = "vr2";
+	compute(&st2, &st);
+	ck_assert_uint_eq(st2.ngres, 0);
+}
+END_TEST
+
+/* flow-284 and flow-910 hash to the same key (0x4522). */
+START_TEST(tap_host_gre_collision)
+{
+	struct ag_mirror_state st3;
+	const struct ag_mgre *a, *b;
+
+	ck_assert_uint_eq(
+	    ag_mirror_gre_key("flow-284"), ag_mirror_gre_key("flow-910"));
+	ag_mirror_state_init(&st3);
+	fv.has_nic = fv.has_nic2 = true;
+	fv.nic = mac("02:aa:00:00:00:01");
+	fv.nic2 = mac("02:aa:00:00:00:02");
+	host_service("ts1", "02:aa:00:00:00:01");
+	host_service("ts2", "02:aa:00:00:00:02");
+	remote_flow("flow-284", "ts1");
+	remote_flow("flow-910", "ts1");
+	/* The same NIC: one key entry serves both. */
+	compute(&st, NULL);
+	a = ag_mirror_gre(&st, "flow-284");
+	b = ag_mirror_gre(&st, "flow-910");
+	ck_assert(a->ok && a->prog);
+	ck_assert(b->ok && !b->prog);
+	ck_assert_ptr_nonnull(
+	    strstr(b->reason, "shared with tap flow flow-284"));
+
+	/* Another NIC: the second by name is refused. */
+	((struct ag_tap_flow *)fake_cfg_get(cfg, AG_TAP_FLOW, "flow-910"))
+	    ->tap_service = "ts2";
+	compute(&st2, NULL);
+	a = ag_mirror_gre(&st2, "flow-284");
+	b = ag_mirror_gre(&st2, "flow-910");
+	ck_assert(a->ok && a->prog);
+	ck_assert(!b->ok && !b->prog);
+	ck_assert_ptr_nonnull(strstr(
+	    b->reason, "GRE key 0x4522 collides with tap flow flow-284"));
+
+	/* The holder keeps its key when the other comes back. */
+	((struct ag_tap_flow *)fake_cfg_get(cfg, AG_TAP_FLOW, "flow-284"))
+	    ->enabled = false;
+	compute(&st, &st2);
+	ck_assert(ag_mirror_gre(&st, "flow-910")->prog);
+	((struct ag_tap_flow *)fake_cfg_get(cfg, AG_TAP_FLOW, "flow-284"))
+	    ->enabled = true;
+	compute(&st3, &st);
+	ck_assert(ag_mirror_gre(&st3, "flow-910")->prog);
+	a = ag_mirror_gre(&st3, "flow-284");
+	ck_assert(!a->ok);
+	ck_assert_ptr_nonnull(
+	    strstr(a->reason, "collides with tap flow flow-910"));
+	ag_mirror_state_fini(&st3);
+}
+END_TEST
+
 START_TEST(tap_and_port_mirror_conflict)
 {
 	const struct ag_mentry *e;
@@ -976,6 +1125,8 @@ ag_mirror_suite(void)
 	tcase_add_test(tc, tap_guest_enable_disable);
 	tcase_add_test(tc, tap_vswitch);
 	tcase_add_test(tc, tap_host);
+	tcase_add_test(tc, tap_host_gre_target);
+	tcase_add_test(tc, tap_host_gre_collision);
 	tcase_add_test(tc, tap_and_port_mirror_conflict);
 	tcase_add_test(tc, stable_indexes);
 	tcase_add_test(tc, diff_nothing_changed);

@@ -907,6 +907,40 @@ host_gres(struct mctx *mc)
 	}
 }
 
+/*
+ * Whether the policies names[] fit the datapath's rule budget with their
+ * "any" sides named (expanded into the known networks); if not, they are
+ * written unnamed, so naming never cuts a rule that would otherwise fit.
+ * Dry run: no mirror entry is touched.
+ */
+static bool
+policy_fits_named(struct mctx *mc, const struct ag_vn *vn,
+    const char *const *names, size_t np)
+{
+	static struct dp_rule scratch[AG_POLICY_RULES_MAX];
+	const struct ag_policy *p;
+	uint32_t n = 0;
+	char why[256];
+	size_t i, j;
+
+	for (i = 0; i < np; i++) {
+		if ((p = ag_cfg_policy(mc->cfg, names[i])) == NULL)
+			return true;
+		for (j = 0; j < p->nrules; j++)
+			switch (ag_policy_rule_expand(mc->cfg, vn, &p->rules[j],
+			    DP_MIRROR_NONE, true, scratch, AG_POLICY_RULES_MAX,
+			    &n, why, sizeof(why))) {
+			case 0:
+				break;
+			case -ENOSPC:
+				return false;
+			default:
+				return true; /* cut there either way */
+			}
+	}
+	return true;
+}
+
 /* Step 4: each local VMI's policies (its own, then its network's) as
  * datapath rules, with their flow mirrors. */
 static void
@@ -920,6 +954,7 @@ vmi_policy(struct mctx *mc, const struct ag_vmi *vmi, struct ag_mpolicy *pol)
 	char name[AG_NAME_MAX + 32], why[256];
 	size_t i, j, k, np = 0, pos;
 	uint32_t mirror;
+	bool named;
 	int rc;
 
 	for (i = 0; i < vmi->npolicies && np < nitems(names); i++)
@@ -935,6 +970,7 @@ vmi_policy(struct mctx *mc, const struct ag_vmi *vmi, struct ag_mpolicy *pol)
 	if (np == 0)
 		return; /* no policy: no flows, everything passes */
 	pol->set = true;
+	named = policy_fits_named(mc, vn, names, np);
 	for (i = 0; i < np; i++) {
 		if ((p = ag_cfg_policy(mc->cfg, names[i])) == NULL) {
 			snprintf(pol->note, sizeof(pol->note),
@@ -973,8 +1009,8 @@ vmi_policy(struct mctx *mc, const struct ag_vmi *vmi, struct ag_mpolicy *pol)
 				mirror = entry_get(mc, &s, &pos);
 			}
 			rc = ag_policy_rule_expand(mc->cfg, vn, r, mirror,
-			    pol->rules, AG_POLICY_RULES_MAX, &pol->n, why,
-			    sizeof(why));
+			    named, pol->rules, AG_POLICY_RULES_MAX, &pol->n,
+			    why, sizeof(why));
 			if (rc != 0) {
 				/* Cut here: what follows is the implicit
 				 * deny, so a rule left out never lets more

@@ -258,13 +258,15 @@ const char *ag_mchg_op_name(enum ag_mchg_op op);
  * The datapath rules of one config rule applied to interface vmi (whose
  * network is vn, NULL when unknown): every src x dst address pair,
  * networks through their subnets, both ways when bidirectional, each
- * rule with action, mirror (DP_MIRROR_NONE or an index) and the VN
- * names.  Appends to out[*n] up to cap.  0; -ENOENT when an address
+  * rule with action, mirror (DP_MIRROR_NONE or an index) and the VN
+ * names; with expand, an "any" side is the interface's network's
+ * subnets, named, then the rest ("__UNKNOWN__").  Appends to out[*n] up to
+ * cap.  0; -ENOENT when an address
  * names a network cfg does not have (why set); -ENOSPC when cap was
  * reached (what fitted is there).
  */
 int ag_policy_rule_expand(const struct ag_cfg *cfg, const struct ag_vn *vn,
-    const struct ag_rule *rule, uint32_t mirror, struct dp_rule *out,
-    uint32_t cap, uint32_t *n, char *why, size_t whylen);
+    const struct ag_rule *rule, uint32_t mirror, bool expand,
+    struct dp_rule *out, uint32_t cap, uint32_t *n, char *why, size_t whylen);
 
 #endif /* SDN_AG_MIRROR_H */

@@ -4,8 +4,17 @@
  * network address becomes its subnets (from the config), "local" the
  * subnets of the interface's own network, "any" a zero-length prefix of
  * the rule's family; several addresses per side give every pair, and a
- * "<>" rule both ways.  The VN names a datapath rule carries are labels
- * for the flow's Juniper header, never matched.  Pure.
+  * "<>" rule both ways.  The VN names a datapath rule carries are labels
+  * for the flow's Juniper header, never matched: so that a flow matched
+ * through "any" still names its network (Contrail takes the names from
+ * the routes of the flow's addresses), an "any" side is given first as
+ * the subnets of the interface's own network, with its name, then as the
+ * zero-length prefix ("__UNKNOWN__", Contrail's name for what it cannot
+ * tell: here any other network) — when the
+ * caller says so (ag_mirror.c does when the whole policy fits the
+ * datapath's rule budget that way); if not, as the zero-length prefix
+ * only (names empty).  The action and mirrors are the same on every
+ * expanded rule, so what matches is unchanged.  Pure.
  */
 #include "agent-stub/ag_mirror.h"
 
@@ -52,26 +61,40 @@ side_add_vn(struct side *s, const struct ag_vn *vn, sa_family_t af)
 			side_add(s, &vn->subnets[i].prefix, vn->obj.name);
 }
 
-/* Fills s from a rule side; -ENOENT (why set) for an unknown network. */
-static int
-side_build(struct side *s, const struct ag_cfg *cfg, const struct ag_vn *own,
-    const struct ag_addr *a, size_t na, sa_family_t af, char *why,
-    size_t whylen)
+#define AG_VN_UNKNOWN "__UNKNOWN__"
+
+/* "any": the interface's own network's subnets by name, then the rest
+ * (named only when expand). */
+static void
+side_add_any(
+    struct side *s, const struct ag_vn *own, sa_family_t af, bool expand)
 {
-	const struct ag_vn *vn;
 	struct prefix any;
-	size_t i;
 
 	memset(&any, 0, sizeof(any));
 	any.addr.af = af;
+	if (expand && own != NULL)
+		side_add_vn(s, own, af);
+	side_add(s, &any, expand ? AG_VN_UNKNOWN : "");
+}
+
+/* Fills s from a rule side; -ENOENT (why set) for an unknown network. */
+static int
+side_build(struct side *s, const struct ag_cfg *cfg, const struct ag_vn *own,
+    const struct ag_addr *a, size_t na, sa_family_t af, bool expand, char *why,
+    size_t whylen)
+{
+	const struct ag_vn *vn;
+	size_t i;
+
 	if (na == 0) {
-		side_add(s, &any, "");
+		side_add_any(s, own, af, expand);
 		return 0;
 	}
 	for (i = 0; i < na; i++) {
 		switch (a[i].kind) {
 		case AG_ADDR_ANY:
-			side_add(s, &any, "");
+			side_add_any(s, own, af, expand);
 			break;
 		case AG_ADDR_LOCAL:
 			if (own == NULL) {
@@ -122,8 +145,8 @@ emit(struct dp_rule *out, uint32_t cap, uint32_t *n, const struct dp_rule *r)
 
 int
 ag_policy_rule_expand(const struct ag_cfg *cfg, const struct ag_vn *vn,
-    const struct ag_rule *rule, uint32_t mirror, struct dp_rule *out,
-    uint32_t cap, uint32_t *n, char *why, size_t whylen)
+    const struct ag_rule *rule, uint32_t mirror, bool expand,
+    struct dp_rule *out, uint32_t cap, uint32_t *n, char *why, size_t whylen)
 {
 	sa_family_t af = rule->ipv6 ? AF_INET6 : AF_INET;
 	struct side src, dst;
@@ -133,10 +156,10 @@ ag_policy_rule_expand(const struct ag_cfg *cfg, const struct ag_vn *vn,
 
 	memset(&src, 0, sizeof(src));
 	memset(&dst, 0, sizeof(dst));
-	if ((rc = side_build(
-		 &src, cfg, vn, rule->src, rule->nsrc, af, why, whylen)) != 0 ||
-	    (rc = side_build(
-		 &dst, cfg, vn, rule->dst, rule->ndst, af, why, whylen)) != 0)
+	if ((rc = side_build(&src, cfg, vn, rule->src, rule->nsrc, af, expand,
+		 why, whylen)) != 0 ||
+	    (rc = side_build(&dst, cfg, vn, rule->dst, rule->ndst, af, expand,
+		 why, whylen)) != 0)
 		goto done;
 	for (i = 0; i < src.n; i++) {
 		for (j = 0; j < dst.n; j++) {

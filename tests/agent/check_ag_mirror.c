@@ -651,13 +651,27 @@ START_TEST(policy_rules)
 	p = ag_mirror_policy(&st, "vm1");
 	ck_assert(p->set);
 	ck_assert_str_eq(p->note, "");
-	ck_assert_uint_eq(p->n, 5);
-	r = &p->rules[0]; /* pb#1: denied, and mirrored */
+	/* "any" sides are named: red's subnet, then the rest (unknown), so
+	 * an any > any rule is 4 datapath rules */
+	ck_assert_uint_eq(p->n, 14);
+	r = &p->rules[0]; /* pb#1: denied, and mirrored: red -> red */
 	ck_assert_int_eq(r->action, DP_FLOW_DENY);
 	ck_assert_uint_eq(r->proto, 1);
 	ck_assert_uint_eq(r->mirror[0], pb1->idx);
 	ck_assert_uint_eq(r->mirror[1], DP_MIRROR_NONE);
-	r = &p->rules[1]; /* pa#1 forward: red -> blue:53 */
+	ck_assert_str_eq(
+	    prefix_print(&r->src, buf, sizeof(buf)), "10.1.0.0/24");
+	ck_assert_str_eq(r->src_vn, RED);
+	ck_assert_str_eq(r->dst_vn, RED);
+	r = &p->rules[1]; /* red -> the rest */
+	ck_assert_uint_eq(r->dst.len, 0);
+	ck_assert_str_eq(r->dst_vn, "__UNKNOWN__");
+	r = &p->rules[3]; /* the rest -> the rest */
+	ck_assert_uint_eq(r->src.len, 0);
+	ck_assert_uint_eq(r->dst.len, 0);
+	ck_assert_int_eq(r->action, DP_FLOW_DENY);
+	ck_assert_uint_eq(r->mirror[0], pb1->idx);
+	r = &p->rules[4]; /* pa#1 forward: red -> blue:53 */
 	ck_assert_int_eq(r->action, DP_FLOW_PASS);
 	ck_assert_uint_eq(r->proto, 17);
 	ck_assert_str_eq(
@@ -669,23 +683,23 @@ START_TEST(policy_rules)
 	ck_assert_str_eq(r->src_vn, RED);
 	ck_assert_str_eq(r->dst_vn, BLUE);
 	ck_assert_uint_eq(r->mirror[0], r1->idx); /* rule level wins */
-	r = &p->rules[2]; /* pa#1 reverse: blue:53 -> red */
+	r = &p->rules[5]; /* pa#1 reverse: blue:53 -> red */
 	ck_assert_str_eq(
 	    prefix_print(&r->src, buf, sizeof(buf)), "10.2.0.0/24");
 	ck_assert_uint_eq(r->sport_lo, 53);
 	ck_assert_uint_eq(r->dport_lo, 0);
 	ck_assert_str_eq(r->src_vn, BLUE);
 	ck_assert_uint_eq(r->mirror[0], r1->idx);
-	r = &p->rules[3]; /* pa#2: any > any, policy level */
+	r = &p->rules[9]; /* pa#2: any > any, policy level (its last) */
 	ck_assert_uint_eq(r->af, AF_INET);
 	ck_assert_uint_eq(r->src.len, 0);
 	ck_assert_uint_eq(r->mirror[0], pol_e->idx);
-	r = &p->rules[4]; /* pa#3: deny, policy level does not apply */
+	r = &p->rules[10]; /* pa#3: deny, policy level does not apply */
 	ck_assert_int_eq(r->action, DP_FLOW_DENY);
 	ck_assert_uint_eq(r->mirror[0], DP_MIRROR_NONE);
 
 	p = ag_mirror_policy(&st, "vm2"); /* only its network's */
-	ck_assert_uint_eq(p->n, 4);
+	ck_assert_uint_eq(p->n, 10);
 	ck_assert_uint_eq(p->rules[0].mirror[0], r1->idx);
 	/* Flow mirrors do not touch the vifs. */
 	ck_assert_uint_eq(ag_mirror_vif(&st, "vm1")->flags, 0);

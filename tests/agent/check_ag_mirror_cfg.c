@@ -112,12 +112,17 @@ START_TEST(mirror_from_parsed_config)
 	ck_assert_uint_eq(e->nh.vrf, 3);
 	p = ag_mirror_policy(&st, "vm1");
 	ck_assert(p->set);
-	ck_assert_uint_eq(p->n, 1);
+	/* the "any" source: red's subnet (named), then the rest */
+	ck_assert_uint_eq(p->n, 2);
 	ck_assert_int_eq(p->rules[0].action, DP_FLOW_DENY);
 	ck_assert_uint_eq(p->rules[0].proto, 6);
 	ck_assert_uint_eq(p->rules[0].dport_lo, 80);
 	ck_assert_uint_eq(p->rules[0].dst.len, 16);
 	ck_assert_uint_eq(p->rules[0].mirror[0], e->idx);
+	ck_assert_str_eq(p->rules[0].src_vn, "d:p:red");
+	ck_assert_uint_eq(p->rules[1].src.len, 0);
+	ck_assert_str_eq(p->rules[1].src_vn, "__UNKNOWN__");
+	ck_assert_uint_eq(p->rules[1].mirror[0], e->idx);
 	ag_mirror_state_fini(&st);
 	ag_cfg_free(cfg);
 }

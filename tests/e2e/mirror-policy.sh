@@ -71,11 +71,10 @@ ok "rule level: UDP 7001 not mirrored: rule 3 matched first, not rule 4 ($n)" \
 	test "$n" -eq 0
 expect rule-vm2 "rule level: vm2 got UDP 7001, not the denied 7000" "udp" \
 	"1|7001" udp.dstport
-# Known bug (fails visibly): the agent gives a rule's datapath flow the
-# VN names of the rule's address sides, and `any` has none, so the flow
-# copies carry empty VN TLVs (Contrail takes them from the route lookup
-# of the flow's addresses).
-expect rule "rule level: flow copies carry source and destination VN TLVs (red, red) [bug: rules with 'any' addresses give empty VN names]" \
+# The rules use `any`: the agent expands it into the known networks'
+# subnets, so the flow's VN names are those of its addresses (as
+# Contrail takes them from the route lookup).
+expect rule "rule level: flow copies carry source and destination VN TLVs (red, red)" \
 	"udp.dstport==8099 && !(icmp.type==3)" "7|$RED|$RED" juniper.vn.src juniper.vn.dst
 jhdr_sane rule "rule level: every copy a Juniper header + frame"
 

@@ -71,8 +71,9 @@ capture() {
 	${2:+ip netns exec "$2"} tshark -i "$3" -f "$4" -w "$tmp/$1.pcap" \
 		>"$tmp/$1.cap.log" 2>&1 &
 	caps="${caps:-} $!"
-	eval "cap_$1=$!"
-	wait_for "$tmp/$1.cap.log" "Capturing on"
+		eval "cap_$1=$!"
+	# tshark says so slightly before its filter is on: a moment more
+	wait_for "$tmp/$1.cap.log" "Capturing on" && sleep 0.5
 }
 
 stop() {

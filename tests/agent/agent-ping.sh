@@ -22,49 +22,9 @@ CTL="$top_builddir/control-node/miradorctl"
 AG="$top_builddir/agent-stub/mirador-agent"
 cn=127.0.5.1 rest=127.0.5.1:8083
 n1=mag1-$$ n2=mag2-$$ t1=tma1-$$ t2=tma2-$$
-_procs=""
-cleanup() {
-	for _p in $_procs; do
-		[ -f "$tmp/$_p.pid" ] || continue
-		kill -TERM "$(cat "$tmp/$_p.pid")" 2>/dev/null
-	done
-	sleep 0.3
-	for _p in $_procs; do
-		[ -f "$tmp/$_p.pid" ] && kill -KILL "$(cat "$tmp/$_p.pid")" 2>/dev/null
-	done
-	vr_cleanup
-}
-trap cleanup EXIT
+. "$top_srcdir/tests/agent/ag-lib.sh"
+trap ag_cleanup EXIT
 trap 'exit 1' INT TERM
-
-start() { # NAME CMD...: background, log and pid in $tmp
-	_n=$1; shift
-	"$@" >>"$tmp/$_n.log" 2>&1 &
-	echo $! >"$tmp/$_n.pid"
-	_procs="$_procs $_n"
-}
-stop() { # NAME: SIGTERM, must exit 0 without a sanitizer report
-	_pid=$(cat "$tmp/$1.pid") || return 1
-	kill -TERM "$_pid" && wait "$_pid"
-	_rc=$?
-	rm -f "$tmp/$1.pid"
-	if [ $_rc -ne 0 ] || grep -q "Sanitizer\|runtime error" "$tmp/$1.log"
-	then sed 's/^/# /' "$tmp/$1.log" | tail -30; return 1; fi
-}
-link_up() { # TAP: up to 10 s for the vrouter to create it
-	_i=0
-	while [ $_i -lt 100 ]; do
-		ip link show "$1" >/dev/null 2>&1 && return 0
-		sleep 0.1; _i=$((_i + 1))
-	done
-	return 1
-}
-pings() { ip netns exec "$1" ping -q -c 2 -i 0.2 -W 1 "$2" >/dev/null; }
-until_ok() { # up to 10 s for a command to succeed
-	_i=0
-	while [ $_i -lt 50 ]; do "$@" && return 0; sleep 0.2; _i=$((_i + 1)); done
-	return 1
-}
 
 cat >"$tmp/cfg.xml" <<EOT
 <config>

@@ -32,90 +32,9 @@ m1=02:00:00:0d:00:03 m2=02:00:00:0d:00:04
 nic2=02:00:00:0d:00:0a nic1=02:00:00:0d:00:0b
 n1=mth1-$$ n2=mth2-$$ t1=tth1-$$ t2=tth2-$$
 ts2=tsh2-$$ ts1=tsh1-$$ tf=tfh-$$ tf1=tfh1-$$
-_procs="" caps=""
-cleanup() {
-	for _p in $caps; do kill -INT "$_p" 2>/dev/null; done
-	for _p in $_procs; do
-		[ -f "$tmp/$_p.pid" ] || continue
-		kill -TERM "$(cat "$tmp/$_p.pid")" 2>/dev/null
-	done
-	sleep 0.3
-	for _p in $_procs; do
-		[ -f "$tmp/$_p.pid" ] && kill -KILL "$(cat "$tmp/$_p.pid")" 2>/dev/null
-	done
-	# KEEP_TMP=DIR keeps the logs and captures (debugging)
-	[ -n "${KEEP_TMP:-}" ] && rm -rf "$KEEP_TMP" && cp -r "$tmp" "$KEEP_TMP"
-	vr_cleanup
-}
-trap cleanup EXIT
+. "$top_srcdir/tests/agent/ag-lib.sh"
+trap ag_cleanup EXIT
 trap 'exit 1' INT TERM
-
-start() { # NAME CMD...: background, log and pid in $tmp
-	_n=$1; shift
-	"$@" >>"$tmp/$_n.log" 2>&1 &
-	echo $! >"$tmp/$_n.pid"
-	_procs="$_procs $_n"
-}
-stop() { # NAME: SIGTERM, must exit 0 without a sanitizer report
-	_pid=$(cat "$tmp/$1.pid") || return 1
-	kill -TERM "$_pid" && wait "$_pid"
-	_rc=$?
-	rm -f "$tmp/$1.pid"
-	if [ $_rc -ne 0 ] || grep -q "Sanitizer\|runtime error" "$tmp/$1.log"
-	then sed 's/^/# /' "$tmp/$1.log" | tail -30; return 1; fi
-}
-link_up() { # TAP: up to 10 s for the vrouter to create it
-	_i=0
-	while [ $_i -lt 500 ]; do
-		ip link show "$1" >/dev/null 2>&1 && return 0
-		sleep 0.02; _i=$((_i + 1))
-	done
-	return 1
-}
-until_ok() { # up to 10 s for a command to succeed
-	_i=0
-	while [ $_i -lt 100 ]; do "$@" && return 0; sleep 0.1; _i=$((_i + 1)); done
-	return 1
-}
-pings() { ip netns exec "$1" ping -q -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null; }
-mark() { eval "_mk_$1=$(wc -l <"$tmp/$1.log")"; }
-since() { eval "_m=\$_mk_$1"; tail -n +$((_m + 1)) "$tmp/$1.log"; }
-logged() { since "$1" | grep -q -- "$2"; }
-wait_log() { until_ok logged "$1" "$2"; }
-capture() { # NAME NS|- IFACE FILTER: tshark to $tmp/NAME.pcap
-	if [ "$2" = - ]; then set -- "$1" "" "$3" "$4"; fi
-	${2:+ip netns exec "$2"} tshark -i "$3" -f "$4" -w "$tmp/$1.pcap" \
-		>"$tmp/$1.cap.log" 2>&1 &
-	caps="$caps $!"
-	eval "cap_$1=$!"
-	wait_for "$tmp/$1.cap.log" "Capturing on" || return 1
-	sleep 0.5 # dumpcap may attach its filter after saying so
-}
-capstop() {
-	eval "_p=\$cap_$1"
-	sleep 0.4
-	kill -INT "$_p" 2>/dev/null
-	wait "$_p" 2>/dev/null
-	return 0
-}
-fields() { # NAME FILTER FIELDS...
-	_f=$1 _filt=$2; shift 2
-	_a=""
-	for _e in "$@"; do _a="$_a -e $_e"; done
-	# shellcheck disable=SC2086
-	tshark -r "$tmp/$_f.pcap" -Y "$_filt" -T fields -E separator='|' \
-		$_a 2>/dev/null
-}
-count() { fields "$1" "$2" frame.number | wc -l; }
-# expect NAME "what" FILTER WANT FIELDS...: frames counted by FIELDS
-expect() {
-	_n=$1 _w=$2 _filt=$3 _want=$4; shift 4
-	_got=$(fields "$_n" "$_filt" "$@" | sort | uniq -c |
-		awk '{print $1 "|" $2}' | tr '\n' ';')
-	_got=${_got%;}
-	if [ "$_got" = "$_want" ]; then pass "$_w"; else
-		fail "$_w"; diag "want: $_want"; diag "got:  $_got"; fi
-}
 # same WHAT A B FILTER FIELDS...: two captures show the same frames
 same() {
 	_w=$1 _x=$2 _y=$3 _filt=$4; shift 4

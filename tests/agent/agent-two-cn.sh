@@ -24,52 +24,9 @@ px=$base pb=$((base + 1)) ph=$((base + 2)) pi=$((base + 3))
 c1=127.0.8.1 c2=127.0.8.2 u1=127.0.8.11 u2=127.0.8.12
 n1=m2c1-$$ n2=m2c2-$$ t1=t2ca$$ t2=t2cb$$
 i1=http://$u1:$pi
-_procs=""
-cleanup() {
-	for _p in $_procs; do
-		[ -f "$tmp/$_p.pid" ] || continue
-		kill -TERM "$(cat "$tmp/$_p.pid")" 2>/dev/null
-	done
-	sleep 0.3
-	for _p in $_procs; do
-		[ -f "$tmp/$_p.pid" ] && kill -KILL "$(cat "$tmp/$_p.pid")" 2>/dev/null
-	done
-	# KEEP_LOGS=DIR: the logs are copied there for a look.
-	[ -n "${KEEP_LOGS:-}" ] && cp "$tmp"/*.log "$KEEP_LOGS"/
-	vr_cleanup
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$top_srcdir/tests/agent/ag-lib.sh"
+trap ag_cleanup EXIT
 trap 'exit 1' INT TERM
-
-start() { # NAME CMD...: background, log and pid in $tmp
-	_n=$1; shift
-	"$@" >>"$tmp/$_n.log" 2>&1 &
-	echo $! >"$tmp/$_n.pid"
-	_procs="$_procs $_n"
-}
-stop() { # NAME: SIGTERM, must exit 0 without a sanitizer report
-	_pid=$(cat "$tmp/$1.pid") || return 1
-	kill -TERM "$_pid" && wait "$_pid"
-	_rc=$?
-	rm -f "$tmp/$1.pid"
-	if [ $_rc -ne 0 ] || grep -q "Sanitizer\|runtime error" "$tmp/$1.log"
-	then sed 's/^/# /' "$tmp/$1.log" | tail -30; return 1; fi
-}
-link_up() { # TAP: up to 10 s for the vrouter to create it
-	_i=0
-	while [ $_i -lt 100 ]; do
-		ip link show "$1" >/dev/null 2>&1 && return 0
-		sleep 0.1; _i=$((_i + 1))
-	done
-	return 1
-}
-pings() { ip netns exec "$1" ping -q -c 2 -i 0.2 -W 1 "$2" >/dev/null; }
-until_ok() { # up to 10 s for a command to succeed
-	_i=0
-	while [ $_i -lt 50 ]; do "$@" && return 0; sleep 0.2; _i=$((_i + 1)); done
-	return 1
-}
 page() { curl -sf --max-time 5 "$i1$1"; }
 has() { page "$1" | grep -q -- "$2"; }
 # The session row of control node $1 on agent 1 has $2 (a regex).

@@ -67,6 +67,7 @@ struct fwd_ctx {
 	uint32_t label;          /* label/VNI to use, 0 for the nexthop's */
 	uint64_t now;            /* flow time */
 	uint16_t hash;           /* flow hash: ECMP, entropy, mirror sport */
+	bool hashed;             /* hash computed (fwd_hash) */
 	bool l3;                 /* routed: MACs rewritten, MPLS sends IP */
 	bool from_fabric;        /* came out of a tunnel */
 	bool copy;               /* a mirror copy */
@@ -162,6 +163,18 @@ void
 dp_fwd_get_stats(const struct dp *dp, struct dp_fwd_stats *st)
 {
 	*st = dp->fwd->st;
+}
+
+/* The inner flow's hash, computed the first time a tunnel, a copy or an
+ * ECMP pick needs it (local delivery does not). */
+static uint16_t
+fwd_hash(struct fwd_ctx *c)
+{
+	if (!c->hashed) {
+		c->hash = dp_mirror_sport(c->p);
+		c->hashed = true;
+	}
+	return c->hash;
 }
 
 static int
@@ -267,7 +280,7 @@ fwd_jcopy(struct fwd_ctx *c, const struct dp_mirror *m, const struct dp_nh *nh,
 	u.src = ntohl(
 	    nh->sip.s_addr != 0 ? nh->sip.s_addr : fw->host.router_id.s_addr);
 	u.dst = ntohl(nh->an_ip.u.v4.s_addr);
-	u.sport = c->hash;
+	u.sport = fwd_hash(c);
 	u.dport = nh->an_port;
 	u.ttl = DP_FWD_TTL;
 	u.ip_id = fw->ip_id++;
@@ -499,7 +512,7 @@ fwd_tunnel(struct fwd_ctx *c, const struct dp_nh *nh)
 	u.src = ntohl(
 	    nh->sip.s_addr != 0 ? nh->sip.s_addr : fw->host.router_id.s_addr);
 	u.dst = ntohl(nh->dip.s_addr);
-	u.sport = c->hash;
+	u.sport = fwd_hash(c);
 	u.ttl = DP_FWD_TTL;
 	u.ip_id = fw->ip_id++;
 	if (nh->tun == DP_TUN_MPLSOUDP) {
@@ -579,7 +592,7 @@ fwd_nh(struct fwd_ctx *c, uint32_t nhidx)
 		dp_ctr_add(&nh->ctr, c->f.len);
 		if (nh->ecmp)
 			return fwd_nh(
-			    c, dp_nh_ecmp_pick(c->dp, nh, c->hash)->idx);
+			    c, dp_nh_ecmp_pick(c->dp, nh, fwd_hash(c))->idx);
 		/* flood: every member but the way it came in */
 		for (i = 0; i < nh->ncomp; i++) {
 			m = dp_nh_lookup(c->dp, nh->comp[i]);
@@ -831,7 +844,7 @@ dp_fwd_room(struct dp *dp, uint32_t vif, uint8_t *frame, size_t len,
 		goto out;
 	}
 	dp_ctr_add(&c.in->rx, len);
-	c.hash = dp_mirror_sport(&p);
+
 	c.vrf = c.in->vrf;
 	if (c.in->kind == DP_VIF_FABRIC)
 		rc = fwd_from_fabric(&c, frame, room, &p);

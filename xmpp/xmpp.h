@@ -56,7 +56,8 @@
 /* Connections: limits and defaults (xmpp_conn.c, _server.c, _client.c). */
 #define XMPP_TCP_HOLD   30          /* seconds, TCP keepalive input (1.5) */
 #define XMPP_TCP_PROBES 3           /* TCP keepalive probes (1.5) */
-#define XMPP_RBUF_LEN   (16u << 10) /* receive buffer, one per connection */
+#define XMPP_RBUF_LEN   (64u << 10) /* receive buffer, one per thread */
+#define XMPP_PBUF_LEN   (16u << 10) /* TLS plaintext, one per TLS session */
 #define XMPP_WQ_CHUNK   (64u << 10) /* small sends coalesce into these */
 #define XMPP_CLOSE_WAIT 2000        /* ms a closing queue may take to go */
 #define XMPP_MAX_CONNS  4096        /* server default */
@@ -178,6 +179,13 @@ ssize_t xmpp_parser_feed(struct xmpp_parser *p, const void *data, size_t len);
 const char *xmpp_parser_error(const struct xmpp_parser *p);
 /* Bytes buffered in an unfinished unit (for introspect and tests). */
 size_t xmpp_parser_pending(const struct xmpp_parser *p);
+/*
+ * The fast path (on by default): plain stanzas (ASCII names, printable
+ * ASCII values and text, the predefined entities) are scanned without
+ * expat, into the same trees; everything else still goes to expat.  Off
+ * for tests that compare the two, and for benchmarks.
+ */
+void xmpp_parser_set_fast(struct xmpp_parser *p, bool on);
 /*
  * One whole document from memory (a test, a file, a fuzz input) into a
  * tree in arena a, with the same limits and rejections.  NULL with err
@@ -314,10 +322,16 @@ struct xmpp_item {
  * lengths.  An unknown encapsulation name sets XMPP_ENCAP_BAD, an
  * unknown community-tag is skipped (both as Contrail does).  No next-hop
  * is not an error here: a withdraw needs none; an add needs exactly one
- * (the caller's check, nnh == 1).  0 or -EINVAL with err.
+ * (the caller's check, nnh == 1).  0 or -EINVAL with err.  Next-hops
+ * past nnh are left as they were (zeroing all XMPP_ITEM_MAX_NH of them,
+ * 36 KiB, was a tenth of the ingest): compare items with
+ * xmpp_item_equal, not memcmp.
  */
 int xmpp_item_parse(const struct xmpp_node *item, enum xmpp_item_family fam,
     struct xmpp_item *it, char *err, size_t errlen);
+/* Every field the same, next-hops up to nnh, to the byte (for items
+ * parsed, or built from zeroed memory). */
+bool xmpp_item_equal(const struct xmpp_item *a, const struct xmpp_item *b);
 /* The item id (CN->agent): "10.1.1.3/32", "fd00::3/128",
  * "[<tag>-]<mac>,<ip>/<plen>[,<group>,<source>]" (",group,source" for a
  * type-6 route); into buf, returns buf, or NULL when len is too small. */
@@ -446,6 +460,9 @@ struct xmpp_conn_ops {
 	    struct xmpp_conn *c, const struct xmpp_node *st, void *arg);
 	/* The write queue drained below half after -ENOBUFS. */
 	void (*writable)(struct xmpp_conn *c, void *arg);
+	/* Every stanza of one read was handed to stanza: the end of a
+	 * batch, for a callee that queues work between stanzas. */
+	void (*received)(struct xmpp_conn *c, void *arg);
 	/* The connection is down (reason for the log and introspect).
 	 * Called exactly once per connection, from the loop, also for a
 	 * client's failed connect.  After this returns the library frees

@@ -66,19 +66,19 @@ struct xmpp_conn {
 	uv_loop_t *loop;                 /* borrowed */
 	const struct xmpp_conn_ops *ops; /* the user's (borrowed) */
 	void *arg;                       /* for ops */
-	struct xmpp_conn_opts opts;  /* defaults applied; strings borrowed */
-	struct xmpp_parser *parser;  /* framing of the current stream */
-	uint8_t *rbuf;               /* XMPP_RBUF_LEN, handed out by alloc_cb */
-	uint8_t *pbuf;               /* TLS plaintext, XMPP_RBUF_LEN */
-	struct xmpp_tls_conn *tls;   /* after STARTTLS */
-	bool tls_reset;              /* reset the parser after this feed */
-	struct xmpp_wchunk *wq_head; /* oldest chunk (in flight if writing) */
-	struct xmpp_wchunk *wq_tail; /* newest chunk, takes appends */
-	bool writing;                /* wq_head is in uv_write */
-	bool want_writable;          /* a send got -ENOBUFS */
-	bool lingering;              /* closed: waits for the queue to go */
-	bool abort;                  /* close without waiting for the queue */
-	bool closing;                /* handles closing; freed after */
+	struct xmpp_conn_opts opts;   /* defaults applied; strings borrowed */
+	struct xmpp_parser *parser;   /* framing of the current stream */
+	uint8_t *rbuf;                /* for a read inside a read, else NULL */
+	uint8_t *pbuf;                /* TLS plaintext, XMPP_PBUF_LEN */
+	struct xmpp_tls_conn *tls;    /* after STARTTLS */
+	bool tls_reset;               /* reset the parser after this feed */
+	struct xmpp_wchunk *wq_head;  /* oldest chunk (in flight if writing) */
+	struct xmpp_wchunk *wq_tail;  /* newest chunk, takes appends */
+	bool writing;                 /* wq_head is in uv_write */
+	bool want_writable;           /* a send got -ENOBUFS */
+	bool lingering;               /* closed: waits for the queue to go */
+	bool abort;                   /* close without waiting for the queue */
+	bool closing;                 /* handles closing; freed after */
 	char reason[XMPP_REASON_MAX]; /* why it closed */
 	struct sockaddr_storage remote, local;
 	void *data;           /* xmpp_conn_set_data */

@@ -251,23 +251,32 @@ xi_field_read(struct xi_ctx *c, const struct xmpp_node *n,
 	return xi_err(c, "bad field kind");
 }
 
-/* Reads the children of parent that the table knows, in their order. */
+/*
+ * Reads the children of parent that the table knows, in their order.
+ * A name is looked for from the entry after the last one found: agents
+ * write the elements in the table's order, so each usually costs one
+ * compare (a table has each name once, so where the search starts
+ * changes nothing else).
+ */
 static int
 xi_fields(struct xi_ctx *c, const struct xmpp_node *parent,
     const struct xi_field *tab, size_t ntab, void *base)
 {
 	const struct xmpp_node *n;
 	const char *local;
-	size_t i;
+	size_t i = 0, k;
 
 	for (n = parent->child; n != NULL; n = n->next) {
 		local = xmpp_node_local(n);
-		for (i = 0; i < ntab; i++)
+		for (k = 0; k < ntab; k++, i = i + 1 < ntab ? i + 1 : 0)
 			if ((tab[i].fams & c->fam) != 0 &&
 			    strcmp(local, tab[i].name) == 0)
 				break;
-		if (i < ntab && xi_field_read(c, n, &tab[i], base) != 0)
+		if (k == ntab)
+			continue;
+		if (xi_field_read(c, n, &tab[i], base) != 0)
 			return -EINVAL;
+		i = i + 1 < ntab ? i + 1 : 0;
 	}
 	return 0;
 }
@@ -643,10 +652,14 @@ int
 xmpp_item_parse(const struct xmpp_node *item, enum xmpp_item_family fam,
     struct xmpp_item *it, char *err, size_t errlen)
 {
+	const size_t head = offsetof(struct xmpp_item, nh);
+	const size_t tail = head + sizeof(it->nh);
 	const struct xmpp_node *entry;
 	struct xi_ctx c;
 
-	memset(it, 0, sizeof(*it));
+	/* All but the next-hops, which are written as they are read. */
+	memset(it, 0, head);
+	memset((uint8_t *)it + tail, 0, sizeof(*it) - tail);
 	memset(&c, 0, sizeof(c));
 	c.it = it;
 	c.err = err;
@@ -666,6 +679,19 @@ xmpp_item_parse(const struct xmpp_node *item, enum xmpp_item_family fam,
 		return xi_err(&c, "no <nlri>");
 	it->seqno = c.mob_seqno != 0 ? c.mob_seqno : c.seqnum;
 	return 0;
+}
+
+bool
+xmpp_item_equal(const struct xmpp_item *a, const struct xmpp_item *b)
+{
+	const size_t head = offsetof(struct xmpp_item, nh);
+	const size_t tail = head + sizeof(a->nh);
+
+	/* nnh is in the head: the same count, then the same next-hops. */
+	return memcmp(a, b, head) == 0 &&
+	    memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0])) == 0 &&
+	    memcmp((const uint8_t *)a + tail, (const uint8_t *)b + tail,
+		sizeof(*a) - tail) == 0;
 }
 
 /*

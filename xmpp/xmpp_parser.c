@@ -7,7 +7,10 @@
  * reset expat, stopped in the callback that completes it; the event's
  * byte index tells where the unit ended, and the rest is framed again.
  * A partial unit stays in expat's buffer.  Limits are checked while
- * parsing; DOCTYPE, declarations and PIs stop it at once.  No I/O, no log.
+ * parsing; DOCTYPE, declarations and PIs stop it at once.  A plain
+ * stanza takes the fast path instead (xf_unit, below): scanned into the
+ * same tree without expat, held in cbuf while it is split across feeds.
+ * No I/O, no log.
  */
 #include "xmpp/xmpp.h"
 
@@ -19,6 +22,17 @@
 #include <strings.h>
 
 #include <expat.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define XP_POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
+#define XP_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define XP_POISON(p, n)   ((void)(p), (void)(n))
+#define XP_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define XP_CLOSE_TAG     "</stream:stream"
 #define XP_CLOSE_TAG_LEN (sizeof(XP_CLOSE_TAG) - 1)
@@ -27,6 +41,7 @@
 #define XP_TEXT_FIRST    1024        /* first size of the text buffer */
 #define XP_CHUNK_FIRST   512         /* least first chunk given to expat */
 #define XP_CHUNK_HINT    (8u << 10)  /* most first chunk given to expat */
+#define XP_CARRY_TRIES   4           /* fast scans of a unit split by feeds */
 /*
  * Expat finds the encoding itself; only UTF-8 gets through (RFC 6120
  * 11.6): an XML declaration naming another is refused, and so is "<\0"
@@ -41,6 +56,7 @@ enum xp_state {
 	XP_LT,        /* after a '<' that ended the last feed */
 	XP_CLOSE,     /* inside "</stream:stream" */
 	XP_CLOSE_END, /* after it, until its '>' */
+	XP_CARRY,     /* inside a unit for the fast path: bytes held */
 	XP_UNIT,      /* inside a unit: the bytes go to expat */
 	XP_CLOSED,    /* after the close: whitespace only */
 	XP_DEAD,      /* after an error, until reset */
@@ -75,9 +91,15 @@ struct xmpp_parser {
 	struct arena *arena; /* where trees go: &own, or parse_doc's */
 	struct xmpp_node *root, *cur;
 	unsigned depth;                    /* of cur; 0 outside the root */
-	char *tbuf;                        /* text of the open elements */
+	uint8_t *tbuf;                     /* text of the open elements */
 	size_t tlen, tcap;                 /* bytes in tbuf, allocated */
 	size_t tstart[XMPP_DEPTH_MAX + 1]; /* where each depth's text starts */
+	bool fast;                         /* plain stanzas skip expat */
+	uint8_t *fmem;                     /* fast path: its slab's free part */
+	size_t fleft;                      /* bytes free there */
+	uint8_t *cbuf;                     /* XP_CARRY: the unit so far */
+	size_t clen, ccap;                 /* bytes in cbuf, allocated */
+	unsigned ctries;                   /* fast scans of the held unit */
 	char err[128];                     /* why the parser died */
 };
 
@@ -222,6 +244,21 @@ xp_end(void *ud, const XML_Char *name)
 		xp_unit_done(p);
 }
 
+/* Appends n bytes to a growing buffer (first: its first size); callers
+ * bound what they put there. */
+static void
+xp_put(uint8_t **buf, size_t *len, size_t *cap, size_t first, const void *d,
+    size_t n)
+{
+	if (n > *cap - *len) {
+		while (n > *cap - *len)
+			*cap = *cap == 0 ? first : 2 * *cap;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf + *len, d, n);
+	*len += n;
+}
+
 static void
 xp_text(void *ud, const XML_Char *s, int len)
 {
@@ -231,13 +268,7 @@ xp_text(void *ud, const XML_Char *s, int len)
 	if (p->ustate != XU_RUN || len <= 0)
 		return;
 	/* Never more than the unit's bytes: stanza_max bounds it. */
-	if (n > p->tcap - p->tlen) {
-		while (n > p->tcap - p->tlen)
-			p->tcap = p->tcap == 0 ? XP_TEXT_FIRST : 2 * p->tcap;
-		p->tbuf = xrealloc(p->tbuf, p->tcap);
-	}
-	memcpy(p->tbuf + p->tlen, s, n);
-	p->tlen += n;
+	xp_put(&p->tbuf, &p->tlen, &p->tcap, XP_TEXT_FIRST, s, n);
 }
 
 static void
@@ -358,6 +389,7 @@ xp_new(const struct xmpp_limits *lim, bool doc, struct arena *a)
 			p->attrs_max = MIN(lim->attrs_max, XMPP_ATTRS_MAX);
 	}
 	p->doc = doc;
+	p->fast = !doc;
 	arena_init(&p->own, XP_ARENA_CHUNK);
 	p->arena = a != NULL ? a : &p->own;
 	if ((p->xp = XML_ParserCreate(XP_ENCODING)) == NULL)
@@ -391,6 +423,7 @@ xmpp_parser_free(struct xmpp_parser *p)
 	XML_ParserFree(p->xp);
 	arena_fini(&p->own);
 	free(p->tbuf);
+	free(p->cbuf);
 	free(p);
 }
 
@@ -403,6 +436,7 @@ xmpp_parser_reset(struct xmpp_parser *p)
 	p->pend = 0;
 	p->close_len = 0;
 	p->unit_fed = 0;
+	p->clen = 0;
 	p->ustate = XU_RUN;
 	p->root = p->cur = NULL;
 	p->depth = 0;
@@ -420,7 +454,15 @@ xmpp_parser_error(const struct xmpp_parser *p)
 size_t
 xmpp_parser_pending(const struct xmpp_parser *p)
 {
-	return p->st == XP_UNIT ? p->unit_fed : p->pend;
+	if (p->st == XP_UNIT)
+		return p->unit_fed;
+	return p->st == XP_CARRY ? p->clen : p->pend;
+}
+
+void
+xmpp_parser_set_fast(struct xmpp_parser *p, bool on)
+{
+	p->fast = on && !p->doc;
 }
 
 /* A new unit: a fresh expat and an empty tree. */
@@ -506,6 +548,537 @@ xp_is_space(uint8_t c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * The fast path.  Most stanzas are plain: ASCII names, attribute values
+ * and text of printable ASCII, the five predefined entities, no comment,
+ * CDATA, PI or character reference.  Such a stanza, once all its bytes
+ * are at hand, is scanned here into the same tree expat would build, at
+ * several times expat's speed (the ingest benchmark, docs/benchmarks.md).
+ * The scanner accepts a strict subset of well-formed XML and never
+ * reports an error: anything else (a byte it does not take, a limit, a
+ * bad name, the stream header) makes it give the unit to expat, from its
+ * first byte, so what is refused and why is always expat's and the
+ * framer's (the xmpp-stanza fuzz target compares the two paths).
+ */
+#define XF_NO   (-1) /* not for the fast path: expat parses the unit */
+#define XF_MORE 0    /* plain so far, not whole: more bytes needed */
+
+#define XF_NSTART 0x01 /* may start a name */
+#define XF_NAME   0x02 /* may go on a name */
+#define XF_TEXT   0x04 /* character data taken as it is */
+#define XF_ATTR   0x08 /* attribute value byte taken as it is (bar quote) */
+#define XF_SPACE  0x10 /* white space inside tags */
+
+/*
+ * The classes of a byte; the table is the whole definition of "plain".
+ * Printable ASCII is text and attribute value, but for '<' and '&'
+ * (markup) and '>' in text (it could end "]]>"); tab and newline are
+ * text as they are, white space in tags, but never in a value (it would
+ * be normalised to a space); carriage return (line-end normalisation),
+ * other controls, DEL and every byte over 0x7f are not plain.
+ */
+static const uint8_t xf_class[256] = {
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x14, 0x14, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1c, 0x0c, 0x0c, 0x0c,
+    0x0c, 0x0c, 0x00, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0c, 0x0e, 0x0e, 0x0c,
+    0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0f, 0x0c,
+    0x00, 0x0c, 0x08, 0x0c, 0x0c, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f,
+    0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f,
+    0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0c, 0x0c, 0x0c, 0x0c, 0x0f,
+    0x0c, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f,
+    0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f,
+    0x0f, 0x0f, 0x0f, 0x0c, 0x0c, 0x0c, 0x0c, 0x00,
+    /* 0x80-0xff: 0, never plain */
+};
+
+/*
+ * A predefined entity at d (just after its '&', at most len bytes):
+ * its character in *c and its length after the '&', XF_MORE when the
+ * bytes end inside it, XF_NO for anything else.
+ */
+static ssize_t
+xf_entity(const uint8_t *d, size_t len, char *c)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+		char c;
+	} ent[] = {
+	    {"lt;", 3, '<'},
+	    {"gt;", 3, '>'},
+	    {"amp;", 4, '&'},
+	    {"quot;", 5, '"'},
+	    {"apos;", 5, '\''},
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(ent); i++) {
+		if (memcmp(d, ent[i].name, MIN(len, ent[i].len)) != 0)
+			continue;
+		if (len < ent[i].len)
+			return XF_MORE;
+		*c = ent[i].c;
+		return (ssize_t)ent[i].len;
+	}
+	return XF_NO;
+}
+
+/*
+ * The end of a run of text (cls XF_TEXT) or of an attribute value
+ * (XF_ATTR, ended by the quote q too) from d[i] (before end): the index
+ * of the first byte not in it.  The first bytes one at a time (most text
+ * is "\n" between elements, or a short number), then with SSE2 16 a
+ * step, the vector tests being the table's classes written out.
+ */
+static inline size_t
+xf_span(const uint8_t *d, size_t i, size_t end, uint8_t cls, uint8_t q)
+{
+	size_t stop = MIN(end, i + 8);
+
+	for (; i < stop; i++)
+		if ((xf_class[d[i]] & cls) == 0 ||
+		    (cls == XF_ATTR && d[i] == q))
+			return i;
+#ifdef __SSE2__
+	const __m128i c1f = _mm_set1_epi8(0x1f), c7f = _mm_set1_epi8(0x7f);
+	const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&');
+	const __m128i gt = _mm_set1_epi8((char)(cls == XF_TEXT ? '>' : q));
+	const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n');
+	__m128i b, ok, l;
+	unsigned bad;
+
+	for (; end - i >= 16; i += 16) {
+		b = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+		/* Printable ASCII (bytes over 0x7f are negative) but '<',
+		 * '&' and '>' (text) or the quote (a value); text also
+		 * takes tab and newline. */
+		ok = _mm_and_si128(
+		    _mm_cmpgt_epi8(b, c1f), _mm_cmpgt_epi8(c7f, b));
+		l = _mm_or_si128(_mm_cmpeq_epi8(b, lt), _mm_cmpeq_epi8(b, amp));
+		ok = _mm_andnot_si128(
+		    _mm_or_si128(l, _mm_cmpeq_epi8(b, gt)), ok);
+		if (cls == XF_TEXT)
+			ok = _mm_or_si128(ok,
+			    _mm_or_si128(
+				_mm_cmpeq_epi8(b, tab), _mm_cmpeq_epi8(b, nl)));
+		bad = (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+		if (bad != 0)
+			return i + (size_t)__builtin_ctz(bad);
+	}
+#endif
+	while (i < end && (xf_class[d[i]] & cls) != 0 &&
+	    (cls != XF_ATTR || d[i] != q))
+		i++;
+	return i;
+}
+
+/* Whether n bytes at a and b are the same: short names, no call. */
+static inline bool
+xf_same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	while (n-- > 0)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
+/* A name at d[*i]: its length, with *i past it; 0 when not a plain one
+ * or not one the framer takes (xp_name_ok).  Names are short: a byte at
+ * a time beats setting up a vector. */
+static size_t
+xf_name(const uint8_t *d, size_t end, size_t *i)
+{
+	size_t s = *i, colons = 0, colon = 0, n;
+
+	if (s >= end || (xf_class[d[s]] & XF_NSTART) == 0)
+		return 0;
+	for (n = s + 1; n < end && (xf_class[d[n]] & XF_NAME) != 0; n++)
+		if (d[n] == ':') {
+			colons++;
+			colon = n;
+		}
+	/* At most one ':', neither first nor last. */
+	if (n - s > XMPP_NAME_MAX || d[s] == ':' || colons > 1 ||
+	    (colons == 1 && colon == n - 1))
+		return 0;
+	*i = n;
+	return n - s;
+}
+
+/* Appends bytes of text to the open elements' buffer. */
+static void
+xf_text(struct xmpp_parser *p, const uint8_t *s, size_t n)
+{
+	xp_put(&p->tbuf, &p->tlen, &p->tcap, XP_TEXT_FIRST, s, n);
+}
+
+/*
+ * The fast path's allocator: slabs of XF_SLAB from the arena (reset with
+ * it after each unit), handed out a bump at a time without a call.
+ * Under AddressSanitizer a slab's free part stays poisoned, as the
+ * arena's chunks are.
+ */
+#define XF_SLAB  (8u << 10) /* half of XP_ARENA_CHUNK: a regular chunk */
+#define XF_ALIGN _Alignof(max_align_t)
+
+static inline void *
+xf_alloc(struct xmpp_parser *p, size_t n)
+{
+	size_t need = (n + XF_ALIGN - 1) & ~(XF_ALIGN - 1);
+	void *r;
+
+	if (need > p->fleft) {
+		p->fleft = MAX(need, XF_SLAB);
+		p->fmem = arena_alloc(p->arena, p->fleft);
+		XP_POISON(p->fmem, p->fleft);
+	}
+	r = p->fmem;
+	XP_UNPOISON(r, n);
+	p->fmem += need;
+	p->fleft -= need;
+	return r;
+}
+
+/* A string of len bytes at s, copied into the arena. */
+static const char *
+xf_str(struct xmpp_parser *p, const uint8_t *s, size_t len)
+{
+	char *c;
+
+	c = xf_alloc(p, len + 1);
+	memcpy(c, s, len);
+	c[len] = '\0';
+	return c;
+}
+
+/* A node named d[0..len) under p->cur, its name copied into the arena. */
+static struct xmpp_node *
+xf_node(struct xmpp_parser *p, const uint8_t *name, size_t len)
+{
+	struct xmpp_node *n;
+	char *s;
+
+	/* One allocation: the node, then its name. */
+	n = xf_alloc(p, sizeof(*n) + len + 1);
+	memset(n, 0, sizeof(*n));
+	s = (char *)(n + 1);
+	memcpy(s, name, len);
+	s[len] = '\0';
+	n->name = s;
+	n->text = "";
+	if ((n->parent = p->cur) == NULL)
+		p->root = n;
+	else if (p->cur->last != NULL)
+		p->cur->last = p->cur->last->next = n;
+	else
+		p->cur->last = p->cur->child = n;
+	return n;
+}
+
+/*
+ * An attribute value from its opening quote d[*i]: the decoded value in
+ * the arena, *i past the closing quote; NULL with *rc XF_MORE or XF_NO.
+ */
+static const char *
+xf_value(
+    struct xmpp_parser *p, const uint8_t *d, size_t end, size_t *i, ssize_t *rc)
+{
+	uint8_t q = d[*i];
+	size_t s = *i + 1, n = s, out = 0, vlen;
+	ssize_t el;
+	char *v, c;
+
+	/* A plain run first: most values have no entity. */
+	n = xf_span(d, n, end, XF_ATTR, q);
+	if (n < end && d[n] == q) {
+		*i = n + 1;
+		return xf_str(p, d + s, n - s);
+	}
+	/* With entities: decode into a copy no longer than the source. */
+	for (vlen = n; vlen < end && d[vlen] != q; vlen++)
+		;
+	v = xf_alloc(p, vlen - s + 1);
+	for (n = s; n < end && d[n] != q;) {
+		if ((xf_class[d[n]] & XF_ATTR) != 0) {
+			v[out++] = (char)d[n++];
+			continue;
+		}
+		if (d[n] != '&') {
+			*rc = XF_NO;
+			return NULL;
+		}
+		if ((el = xf_entity(d + n + 1, end - n - 1, &c)) <= 0) {
+			*rc = el; /* XF_NO, or XF_MORE at the end */
+			return NULL;
+		}
+		v[out++] = c;
+		n += 1 + (size_t)el;
+	}
+	if (n >= end) {
+		*rc = XF_MORE;
+		return NULL;
+	}
+	v[out] = '\0';
+	*i = n + 1;
+	return v;
+}
+
+/*
+ * Scans one unit from its '<' at d[0] (len bytes at hand) into p->root.
+ * Returns the unit's length, XF_MORE or XF_NO (the tree is then garbage
+ * in the arena, dropped with it).
+ */
+static ssize_t
+xf_unit(struct xmpp_parser *p, const uint8_t *d, size_t len)
+{
+	struct {
+		const uint8_t *name;
+		size_t len;
+		const char *value;
+	} att[XMPP_ATTRS_MAX], open[XMPP_DEPTH_MAX + 1];
+	size_t end = MIN(len, p->stanza_max), i = 0, s, nl, na, k, j;
+	/* Out of bytes: whole only up to the unit limit, then expat's. */
+	ssize_t out = len < p->stanza_max ? XF_MORE : XF_NO, el, rc;
+	struct xmpp_node *n;
+	bool empty;
+	char c;
+
+	p->root = p->cur = NULL;
+	p->depth = 0;
+	p->tlen = 0;
+	p->fleft = 0; /* the arena was reset since */
+	for (;;) {
+		/* At a '<'. */
+		if (++i >= end)
+			return out;
+		if (d[i] == '/') {
+			/* An end tag: the open element's name, S?, '>'. */
+			if (p->depth == 0)
+				return XF_NO;
+			i++;
+			s = i;
+			nl = open[p->depth].len;
+			if (!xf_same(
+				d + i, open[p->depth].name, MIN(nl, end - i)))
+				return XF_NO;
+			if (end - i < nl)
+				return out;
+			i += nl;
+			while (i < end && (xf_class[d[i]] & XF_SPACE) != 0)
+				i++;
+			if (i >= end)
+				return out;
+			if (d[i] != '>')
+				return XF_NO; /* a longer name, or junk */
+			i++;
+			n = p->cur;
+			s = p->tstart[p->depth];
+			if ((nl = p->tlen - s) > 0) {
+				n->text = xf_str(p, p->tbuf + s, nl);
+				n->text_len = nl;
+			}
+			p->tlen = s;
+			p->cur = n->parent;
+			if (--p->depth == 0)
+				return (ssize_t)i;
+		} else {
+			/* A start tag. */
+			s = i;
+			if ((nl = xf_name(d, end, &i)) == 0)
+				return i >= end ? out : XF_NO;
+			if (i >= end)
+				return out;
+			if (p->depth >= p->depth_max)
+				return XF_NO;
+			if (p->depth == 0 && nl == sizeof(XP_STREAM_NAME) - 1 &&
+			    memcmp(d + s, XP_STREAM_NAME, nl) == 0)
+				return XF_NO; /* the header: expat's */
+			n = xf_node(p, d + s, nl);
+			open[p->depth + 1].name = d + s;
+			open[p->depth + 1].len = nl;
+			na = 0;
+			for (;;) {
+				k = i;
+				while (
+				    i < end && (xf_class[d[i]] & XF_SPACE) != 0)
+					i++;
+				if (i >= end)
+					return out;
+				if (d[i] == '>' || d[i] == '/')
+					break;
+				if (k == i || na == p->attrs_max)
+					return XF_NO;
+				s = i;
+				if ((nl = xf_name(d, end, &i)) == 0)
+					return i >= end ? out : XF_NO;
+				for (j = 0; j < na; j++)
+					if (att[j].len == nl &&
+					    xf_same(att[j].name, d + s, nl))
+						return XF_NO; /* a duplicate */
+				att[na].name = d + s;
+				att[na].len = nl;
+				while (
+				    i < end && (xf_class[d[i]] & XF_SPACE) != 0)
+					i++;
+				if (i < end && d[i] != '=')
+					return XF_NO;
+				for (i++; i < end &&
+				     (xf_class[d[i]] & XF_SPACE) != 0;
+				     i++)
+					;
+				if (i >= end)
+					return out;
+				if (d[i] != '"' && d[i] != '\'')
+					return XF_NO;
+				rc = XF_NO;
+				att[na].value = xf_value(p, d, end, &i, &rc);
+				if (att[na].value == NULL)
+					return rc == XF_MORE ? out : XF_NO;
+				na++;
+			}
+			if (na > 0) {
+				n->attrs = xf_alloc(p, na * sizeof(*n->attrs));
+				for (j = 0; j < na; j++) {
+					n->attrs[j].name =
+					    xf_str(p, att[j].name, att[j].len);
+					n->attrs[j].value = att[j].value;
+				}
+				n->nattrs = na;
+			}
+			empty = d[i] == '/';
+			if (empty) {
+				if (++i >= end)
+					return out;
+				if (d[i] != '>')
+					return XF_NO;
+			}
+			i++;
+			if (empty) {
+				if (p->depth == 0)
+					return (ssize_t)i;
+			} else {
+				p->cur = n;
+				p->tstart[++p->depth] = p->tlen;
+			}
+		}
+		/* Character data up to the next '<'. */
+		for (;;) {
+			s = i;
+			i = xf_span(d, i, end, XF_TEXT, 0);
+			if (i > s)
+				xf_text(p, d + s, i - s);
+			if (i >= end)
+				return out;
+			if (d[i] == '<')
+				break;
+			if (d[i] != '&')
+				return XF_NO;
+			if ((el = xf_entity(d + i + 1, end - i - 1, &c)) < 0)
+				return XF_NO;
+			if (el == XF_MORE)
+				return out;
+			xf_text(p, (const uint8_t *)&c, 1);
+			i += 1 + (size_t)el;
+		}
+	}
+}
+
+/* Appends n bytes to the held unit (never over stanza_max in all). */
+static void
+xp_carry_put(struct xmpp_parser *p, const uint8_t *d, size_t n)
+{
+	xp_put(&p->cbuf, &p->clen, &p->ccap, XP_CHUNK_HINT, d, n);
+}
+
+/*
+ * A unit starting at d (its '<'): scanned whole from the feed when it
+ * is plain and all there; held in cbuf when plain so far (XP_CARRY);
+ * else given to expat (XP_UNIT).  Returns the bytes of d taken, whole
+ * units emitted (*stop when feeding must stop).
+ */
+static ssize_t
+xp_fast_begin(struct xmpp_parser *p, const uint8_t *d, size_t len, bool *stop)
+{
+	ssize_t r;
+
+	*stop = false;
+	r = xf_unit(p, d, len);
+	if (r > 0) {
+		p->st = XP_BETWEEN;
+		*stop = xp_emit(p, XMPP_EV_STANZA, p->root);
+		p->root = p->cur = NULL;
+		arena_reset(&p->own);
+		return r;
+	}
+	arena_reset(&p->own);
+	if (r == XF_MORE) {
+		/* Less than stanza_max bytes: all of them are held. */
+		xp_carry_put(p, d, len);
+		p->st = XP_CARRY;
+		p->ctries = 1;
+		return (ssize_t)len;
+	}
+	xp_unit_begin(p); /* XP_UNIT takes it from its '<' */
+	return 0;
+}
+
+/*
+ * XP_CARRY: more bytes of a held unit, in chunks as for expat (about a
+ * unit, then doubling), each scan from the unit's start.  After
+ * XP_CARRY_TRIES scans, or when the bytes turn out not plain, the held
+ * bytes go to expat, which cannot end the unit inside them (the scanner
+ * found them plain and not whole), and feeding goes on there.  So a unit
+ * trickled byte by byte is scanned at most XP_CARRY_TRIES times.
+ */
+static ssize_t
+xp_carry_feed(struct xmpp_parser *p, const uint8_t *d, size_t len, bool *stop)
+{
+	size_t old = p->clen, n;
+	ssize_t r;
+
+	*stop = false;
+	n = MIN(len, p->stanza_max - old);
+	n = MIN(n, MAX(old, XP_CHUNK_HINT));
+	if (n > 0 && p->ctries < XP_CARRY_TRIES) {
+		xp_carry_put(p, d, n);
+		p->ctries++;
+		r = xf_unit(p, p->cbuf, p->clen);
+		if (r > 0) {
+			p->clen = 0;
+			p->st = XP_BETWEEN;
+			*stop = xp_emit(p, XMPP_EV_STANZA, p->root);
+			p->root = p->cur = NULL;
+			arena_reset(&p->own);
+			return r - (ssize_t)old;
+		}
+		arena_reset(&p->own);
+		if (r == XF_MORE)
+			return (ssize_t)n;
+		p->clen = old;
+	}
+	/* To expat: the held bytes, then the feed's. */
+	p->clen = 0;
+	xp_unit_begin(p);
+	r = xp_unit_feed(p, p->cbuf, old);
+	if (r < 0)
+		return -1;
+	if (p->ustate == XU_DONE) {
+		/* Never: the fast path said these bytes were not whole. */
+		xp_fail(p, "internal: a held unit ended inside its bytes");
+		return -1;
+	}
+	return 0;
+}
+
 ssize_t
 xmpp_parser_feed(struct xmpp_parser *p, const void *data, size_t len)
 {
@@ -551,8 +1124,17 @@ xmpp_parser_feed(struct xmpp_parser *p, const void *data, size_t len)
 					p->st = XP_CLOSE;
 					p->close_len = p->pend = 2;
 					i += 2;
-				} else
+				} else if (!p->fast) {
 					xp_unit_begin(p);
+				} else {
+					n = xp_fast_begin(
+					    p, d + i, len - i, &stop);
+					if (n < 0)
+						break;
+					i += (size_t)n;
+					if (stop)
+						return (ssize_t)i;
+				}
 			}
 			break;
 		case XP_C8:
@@ -573,13 +1155,25 @@ xmpp_parser_feed(struct xmpp_parser *p, const void *data, size_t len)
 				p->st = XP_CLOSE;
 				p->close_len = p->pend = 2;
 				i++;
-			} else {
+			} else if (p->fast) {
 				/* The '<' came in the last feed. */
+				p->clen = p->pend = 0;
+				xp_carry_put(p, (const uint8_t *)"<", 1);
+				p->st = XP_CARRY;
+				p->ctries = 0;
+			} else {
 				xp_unit_begin(p);
 				if (xp_unit_feed(p, (const uint8_t *)"<", 1) <
 				    0)
 					break;
 			}
+			break;
+		case XP_CARRY:
+			if ((n = xp_carry_feed(p, d + i, len - i, &stop)) < 0)
+				break;
+			i += (size_t)n;
+			if (stop)
+				return (ssize_t)i;
 			break;
 		case XP_CLOSE:
 			if (d[i] != (uint8_t)XP_CLOSE_TAG[p->close_len]) {

@@ -603,6 +603,14 @@ void ri_mgr_free(struct ri_mgr *m);
 void ri_mgr_apply(struct ri_mgr *m, const struct schema_config *cfg,
     const struct cn_mirrors *mirrors, uint32_t asn, uint32_t router_id);
 struct ri *ri_mgr_master(const struct ri_mgr *m);
+/*
+ * rt_prefetch for a route about to be added to ri (a batch's): its entry
+ * in ri's table of k's family and, for a VRF, the copy replication will
+ * make in the master's VPN table with source RD rd (zero: the instance's
+ * own).  Changes nothing.
+ */
+void ri_mgr_prefetch(const struct ri_mgr *m, const struct ri *ri,
+    const struct rt_key *k, const struct rt_rd *rd);
 struct ri *ri_mgr_lookup(const struct ri_mgr *m, const char *name);
 /* Instances in name order (master included); i < ri_mgr_count. */
 size_t ri_mgr_count(const struct ri_mgr *m);

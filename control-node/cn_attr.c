@@ -93,29 +93,52 @@ attr_nexthop_len(const struct attr *a)
 	}
 }
 
+/* Big-endian stores for attr_scalars (hot: every intern, every compare). */
+static inline uint8_t *
+sc_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+	return p + 2;
+}
+
+static inline uint8_t *
+sc_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+	return p + 4;
+}
+
 /* Every scalar field, big-endian, the nexthop's unused bytes zero. */
 static void
 attr_scalars(const struct attr *a, uint8_t out[ATTR_SCALARS_LEN])
 {
-	uint8_t nh[16];
-	struct wbuf w;
-	int rc;
+	uint8_t *p = out;
 
-	memset(nh, 0, sizeof(nh));
-	memcpy(nh, a->nexthop.u.b, attr_nexthop_len(a));
-	wbuf_init(&w, out, ATTR_SCALARS_LEN);
-	rc = wbuf_put_u8(&w, a->origin) || wbuf_put_u8(&w, a->flags) ||
-	    wbuf_put_u16(&w, a->aspath_len) || wbuf_put_u16(&w, a->ncomm) ||
-	    wbuf_put_u16(&w, a->necomm) || wbuf_put_u16(&w, a->ncluster) ||
-	    wbuf_put_u16(&w, a->unknown_len) || wbuf_put_u16(&w, a->pmsi_len) ||
-	    wbuf_put_u32(&w, a->local_pref) || wbuf_put_u32(&w, a->med) ||
-	    wbuf_put_u32(&w, a->originator_id) ||
-	    wbuf_put_u32(&w, a->aggregator_as) ||
-	    wbuf_put_u32(&w, a->aggregator_id) ||
-	    wbuf_put_u16(&w, a->nexthop.af) || wbuf_put_bytes(&w, nh, 16) ||
-	    wbuf_put_bytes(&w, a->source_rd.b, sizeof(a->source_rd.b));
-	if (rc != 0 || w.len != ATTR_SCALARS_LEN)
-		fatalx("%s: ATTR_SCALARS_LEN is not %zu", __func__, w.len);
+	*p++ = a->origin;
+	*p++ = a->flags;
+	p = sc_u16(p, a->aspath_len);
+	p = sc_u16(p, a->ncomm);
+	p = sc_u16(p, a->necomm);
+	p = sc_u16(p, a->ncluster);
+	p = sc_u16(p, a->unknown_len);
+	p = sc_u16(p, a->pmsi_len);
+	p = sc_u32(p, a->local_pref);
+	p = sc_u32(p, a->med);
+	p = sc_u32(p, a->originator_id);
+	p = sc_u32(p, a->aggregator_as);
+	p = sc_u32(p, a->aggregator_id);
+	p = sc_u16(p, a->nexthop.af);
+	memset(p, 0, 16);
+	memcpy(p, a->nexthop.u.b, attr_nexthop_len(a));
+	p += 16;
+	memcpy(p, a->source_rd.b, sizeof(a->source_rd.b));
+	p += sizeof(a->source_rd.b);
+	if (p != out + ATTR_SCALARS_LEN)
+		fatalx("%s: ATTR_SCALARS_LEN is not %td", __func__, p - out);
 }
 
 static void

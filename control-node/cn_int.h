@@ -13,6 +13,7 @@
 
 /* Limits of the agent channel. */
 #define CX_DEFER_MAX     1024 /* routes held per agent for pending VRFs */
+#define CX_AHEAD         6    /* routes read ahead of the one applied */
 #define CX_SUBS_MAX      4096 /* subscriptions of one agent */
 #define CX_EXPORT_BUDGET 512  /* entries exported per agent per turn */
 #define CX_MSG_RESERVE   (64u << 10)  /* queue room needed per message */
@@ -98,9 +99,16 @@ struct cx_agent {
 	struct cx_sub **subs;   /* sorted by name */
 	size_t nsubs, capsubs;
 	struct cx_pub *pub;   /* a publish waiting for its collection */
-	struct cx_pub *spare; /* a freed cx_pub kept for reuse */
-	size_t ndefer;        /* deferred routes, all subs */
-	uint64_t *rtc;        /* RT-constraint targets it adds, sorted */
+	struct cx_pub *spare; /* freed cx_pubs kept for reuse (a list) */
+	size_t nspare;
+	/* Routes read, prefetched, not applied yet (route_queue). */
+	struct cx_ahead {
+		struct cx_sub *sub;
+		struct cx_pub *pub;
+	} ahead[CX_AHEAD];
+	size_t ahead_head, nahead;
+	size_t ndefer; /* deferred routes, all subs */
+	uint64_t *rtc; /* RT-constraint targets it adds, sorted */
 	size_t nrtc;
 	struct cx_cfg *cfg; /* config channel subscription, or NULL */
 	/* export */

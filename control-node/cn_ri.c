@@ -589,6 +589,29 @@ repl_sync(struct rt_path *primary, struct wants *w)
 			    w->v[i].table, &w->v[i].key, primary, w->v[i].attr);
 }
 
+void
+ri_mgr_prefetch(const struct ri_mgr *m, const struct ri *ri,
+    const struct rt_key *k, const struct rt_rd *rd)
+{
+	struct rt_table *t = ri_table(ri, k->family), *vt;
+	struct rt_key vk;
+	struct rt_rd r = *rd;
+
+	if (t == NULL)
+		return;
+	rt_prefetch(t, k);
+	if (ri->master || m->master == NULL ||
+	    (k->family != RT_INET && k->family != RT_INET6 &&
+		k->family != RT_EVPN) ||
+	    (vt = ri_table(m->master, vpn_family(k->family))) == NULL)
+		return;
+	/* The key repl_primary makes. */
+	if (rt_rd_is_zero(&r))
+		rt_rd_make_ip(&r, m->router_id, (uint16_t)ri->index);
+	rt_key_add_rd(k, &r, &vk);
+	rt_prefetch(vt, &vk);
+}
+
 static void
 repl_primary(
     struct rt_table *t, struct rt_entry *e, struct rt_path *p, void *arg)

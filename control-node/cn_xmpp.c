@@ -1137,23 +1137,87 @@ pub_new(struct cx_agent *ag)
 {
 	struct cx_pub *pub = ag->spare;
 
-	ag->spare = NULL;
-	if (pub == NULL)
+	if (pub != NULL) {
+		ag->spare = pub->next;
+		ag->nspare--;
+	} else
 		pub = xmalloc(sizeof(*pub));
 	memset(pub, 0, sizeof(*pub));
 	return pub;
 }
 
-/* Keeps one freed publish for the next (most agents publish in bursts). */
+/* Keeps freed publishes for the next ones (agents publish in bursts):
+ * as many as a batch holds, one when it is over. */
 static void
 pub_done(struct cx_agent *ag, struct cx_pub *pub)
 {
-	if (ag->spare == NULL) {
-		free(pub->node);
-		pub->node = NULL;
-		ag->spare = pub;
-	} else
-		pub_free(pub);
+	free(pub->node);
+	pub->node = NULL;
+	if (ag->nspare > CX_AHEAD) {
+		free(pub);
+		return;
+	}
+	pub->next = ag->spare;
+	ag->spare = pub;
+	ag->nspare++;
+}
+
+static void
+pub_trim(struct cx_agent *ag)
+{
+	struct cx_pub *pub;
+
+	while (ag->nspare > 1) {
+		pub = ag->spare;
+		ag->spare = pub->next;
+		ag->nspare--;
+		free(pub);
+	}
+}
+
+/*
+ * Routes are applied CX_AHEAD publishes behind the one read, and their
+ * table entries prefetched when read: a big table's lookups wait on
+ * memory, and so they wait in parallel (as BGP's UPDATEs do).  The queue
+ * is emptied before anything else the agent sends is acted on, at the
+ * end of every read, and when the session goes: it only ever holds the
+ * routes of the stanzas of one read, in order.
+ */
+static void
+route_apply_oldest(struct cx_agent *ag)
+{
+	struct cx_ahead *a = &ag->ahead[ag->ahead_head];
+
+	ag->ahead_head = (ag->ahead_head + 1) % CX_AHEAD;
+	ag->nahead--;
+	route_apply(ag, a->sub, a->pub);
+	pub_done(ag, a->pub);
+}
+
+static void
+route_queue(struct cx_agent *ag, struct cx_sub *sub, struct cx_pub *pub)
+{
+	struct cx_ahead *a;
+	struct rt_rd rd;
+
+	memset(&rd, 0, sizeof(rd));
+	if (pub->add && pub->nh.af == AF_INET && !ri_is_master(sub->ri))
+		rt_rd_make_ip(&rd, ntohl(pub->nh.u.v4.s_addr),
+		    (uint16_t)sub->instance_id);
+	ri_mgr_prefetch(cn_node_ri_mgr(ag->cx->node), sub->ri, &pub->key, &rd);
+	if (ag->nahead == CX_AHEAD)
+		route_apply_oldest(ag);
+	a = &ag->ahead[(ag->ahead_head + ag->nahead) % CX_AHEAD];
+	a->sub = sub;
+	a->pub = pub;
+	ag->nahead++;
+}
+
+static void
+route_flush(struct cx_agent *ag)
+{
+	while (ag->nahead > 0)
+		route_apply_oldest(ag);
 }
 
 static void
@@ -1224,6 +1288,7 @@ do_collection(struct cx_agent *ag, const struct xmpp_node *op)
 		goto done;
 	}
 	if (pub->eor) {
+		route_flush(ag);
 		agent_eor(ag);
 		goto done;
 	}
@@ -1235,6 +1300,7 @@ do_collection(struct cx_agent *ag, const struct xmpp_node *op)
 		goto done;
 	}
 	if (vrf == NULL || (sub = sub_lookup(ag, vrf)) == NULL) {
+		route_flush(ag);
 		agent_close(ag,
 		    "route %s for %s, which it has not "
 		    "subscribed",
@@ -1252,7 +1318,8 @@ do_collection(struct cx_agent *ag, const struct xmpp_node *op)
 		route_defer(ag, sub, pub);
 		return;
 	}
-	route_apply(ag, sub, pub);
+	route_queue(ag, sub, pub);
+	return;
 done:
 	if (pub != NULL)
 		pub_done(ag, pub);
@@ -1269,14 +1336,19 @@ routing_iq(struct cx_agent *ag, const struct xmpp_node *iq)
 		return;
 	}
 	/* The action is the first child of <pubsub> (reference 2.3). */
+	if (xmpp_node_is(op, "publish")) {
+		do_publish(ag, op);
+		return;
+	}
+	if (xmpp_node_is(op, "collection")) {
+		do_collection(ag, op);
+		return;
+	}
+	route_flush(ag);
 	if (xmpp_node_is(op, "subscribe"))
 		do_subscribe(ag, iq, op, false);
 	else if (xmpp_node_is(op, "unsubscribe"))
 		do_subscribe(ag, iq, op, true);
-	else if (xmpp_node_is(op, "publish"))
-		do_publish(ag, op);
-	else if (xmpp_node_is(op, "collection"))
-		do_collection(ag, op);
 	else
 		log_peer_debug(
 		    ag->name, "xmpp: pubsub %s ignored", xmpp_node_local(op));
@@ -1312,7 +1384,9 @@ op_stanza(struct xmpp_conn *c, const struct xmpp_node *st, void *arg)
 	if (ag == NULL || ag->conn != c)
 		return;
 	ag->last_rx_ms = now_ms(ag->cx);
+	/* Only routing IQs may leave routes queued (routing_iq). */
 	if (xmpp_node_is(st, "message")) {
+		route_flush(ag);
 		/* An agent's own End-of-RIB form (reference 1.6). */
 		items = xmpp_node_find(st, "items");
 		if (items != NULL && xmpp_node_attr(items, "node") != NULL &&
@@ -1324,12 +1398,30 @@ op_stanza(struct xmpp_conn *c, const struct xmpp_node *st, void *arg)
 		return; /* presence and the like: not Contrail's */
 	/* The resource of 'to' picks the channel (a substring match). */
 	to = xmpp_node_attr(st, "to");
-	if (to != NULL && strstr(to, "/" XMPP_RES_CONFIG) != NULL)
-		config_iq(ag, st);
-	else if (to == NULL || strstr(to, XMPP_RES_BGP) != NULL)
+	if (to == NULL ||
+	    (strstr(to, "/" XMPP_RES_CONFIG) == NULL &&
+		strstr(to, XMPP_RES_BGP) != NULL)) {
 		routing_iq(ag, st);
+		return;
+	}
+	route_flush(ag);
+	if (strstr(to, "/" XMPP_RES_CONFIG) != NULL)
+		config_iq(ag, st);
 	else
 		log_peer_debug(ag->name, "xmpp: IQ to %s ignored", to);
+}
+
+/* The end of a read: what it queued is applied now. */
+static void
+op_received(struct xmpp_conn *c, void *arg)
+{
+	struct cx_agent *ag = xmpp_conn_get_data(c);
+
+	(void)arg;
+	if (ag == NULL || ag->conn != c)
+		return;
+	route_flush(ag);
+	pub_trim(ag);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1354,7 +1446,13 @@ agent_free(struct cx_agent *ag)
 {
 	struct cx *cx = ag->cx;
 	struct rt_table *t;
+	struct cx_pub *pub;
 
+	/* Never anything queued outside a read; nothing to apply now. */
+	for (; ag->nahead > 0; ag->nahead--) {
+		pub_free(ag->ahead[ag->ahead_head].pub);
+		ag->ahead_head = (ag->ahead_head + 1) % CX_AHEAD;
+	}
 	while (ag->nsubs > 0)
 		sub_remove(ag, ag->nsubs - 1);
 	if ((t = rtc_table(cx)) != NULL)
@@ -1364,7 +1462,10 @@ agent_free(struct cx_agent *ag)
 	free(ag->rtc);
 	free(ag->subs);
 	pub_free(ag->pub);
-	pub_free(ag->spare);
+	while ((pub = ag->spare) != NULL) {
+		ag->spare = pub->next;
+		pub_free(pub);
+	}
 	cx__cfg_free(ag->cfg);
 	ht_remove(&cx->agents, &ag->hnode);
 	cx->nagents--;
@@ -1385,6 +1486,8 @@ agent_down(struct cx_agent *ag, const char *reason)
 	size_t i;
 	unsigned f;
 
+	route_flush(ag); /* what its last read queued */
+	pub_trim(ag);
 	if (ag->conn != NULL)
 		ag->last_stats = *xmpp_conn_stats(ag->conn);
 	ag->conn = NULL;
@@ -1528,6 +1631,7 @@ static const struct xmpp_conn_ops cx_conn_ops = {
     .established = op_established,
     .stanza = op_stanza,
     .writable = op_writable,
+    .received = op_received,
     .closed = op_closed,
 };
 

@@ -1,22 +1,27 @@
 #!/bin/sh
 # xmpp-bench.sh - the XMPP benchmark (docs/benchmarks.md): mirador-control
-# against mirador-agent-sim on loopback, in two runs on fresh nodes:
-#   ingest:  one agent publishes XBENCH_INGEST routes (default 200000)
-#            into one network and waits until it holds them all back
-#            (each is ingested, selected, and sent back as an item);
+# against mirador-agent-sim on loopback, in three runs on fresh nodes:
+#   stored:  one agent subscribes one network with no-ribout and
+#            publishes XBENCH_INGEST routes (default 200000), rendered
+#            before the clock starts; done when the node's page counts
+#            them all as paths;
+#   ingest:  the same without no-ribout: done when the agent holds them
+#            all back (each is ingested, selected, and sent back);
 #   scale:   XBENCH_AGENTS agents (500) x XBENCH_IFS interfaces (20) in
 #            XBENCH_VNS networks (50): every agent subscribes its
 #            networks, publishes an inet and an enet route per interface,
 #            and is converged when it holds every route of its networks.
 # Prints the figures with the node's CPU seconds and memory (from /proc)
 # next to the targets of issue 5 and Contrail's anchor (~700 agents per
-# control node at 594 MB RSS).  XBENCH_TIMEOUT (s, default 120) bounds
-# each run.  BENCH_MIRADOR picks the binary (an optimised build is what
-# the figures are for).
+# control node at 594 MB RSS), then the framer alone with its fast path
+# and with expat alone.  XBENCH_TIMEOUT (s, default 120) bounds each run.
+# BENCH_MIRADOR picks the binary (an optimised build is what the figures
+# are for).
 set -eu
 : "${top_builddir:=.}" "${top_srcdir:=.}"
 MC=${BENCH_MIRADOR:-"$top_builddir/control-node/mirador-control"}
 SIM=${BENCH_SIM:-"$top_builddir/tests/xmpp/mirador-agent-sim"}
+PARSE=${BENCH_PARSE:-"$top_builddir/tests/bench/xmpp-parse-bench"}
 AGENTS=${XBENCH_AGENTS:-500}
 IFS_N=${XBENCH_IFS:-20}
 VNS=${XBENCH_VNS:-50}
@@ -124,4 +129,9 @@ items=$(val items_received "$T/scale")
 	printf '%-44s %14s %16s\n' "  items the agents received" "$items" ""
 	printf '%-44s %14s %16s\n' "KiB per idle agent session" "$per" "< 64"
 	printf '%-44s %14s %16s\n' "node peak RSS KiB with $AGENTS agents" "$hwm" "Contrail: 594 MB/700"
+	# The framer alone, with its fast path and with expat alone.
+	if [ -x "$PARSE" ]; then
+		echo "framer alone (tests/bench/xmpp-parse-bench):"
+		"$PARSE" 100000 65536 3 | sed 's/^/  /'
+	fi
 } | tee ${OUT:+"$OUT"}

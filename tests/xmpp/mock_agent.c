@@ -463,7 +463,7 @@ nh_fill(
 }
 
 int
-mock_agent_publish_inet(struct mock_agent *ma, const char *vrf,
+mock_agent_render_inet(struct mock_agent *ma, struct wbuf *out, const char *vrf,
     const char *prefix, const char *nh, uint32_t label, bool add)
 {
 	struct xmpp_item *it = &ma->item;
@@ -479,7 +479,20 @@ mock_agent_publish_inet(struct mock_agent *ma, const char *vrf,
 	it->local_pref = 100;
 	it->nnh = 1;
 	nh_fill(&it->nh[0], nh, label, XMPP_ENCAP_GRE | XMPP_ENCAP_UDP);
-	xmpp_iq_publish(&ma->w, ma->name, ma->to_bgp, vrf, it, add);
+	return xmpp_iq_publish(out, ma->name, ma->to_bgp, vrf, it, add);
+}
+
+int
+mock_agent_publish_inet(struct mock_agent *ma, const char *vrf,
+    const char *prefix, const char *nh, uint32_t label, bool add)
+{
+	int rc;
+
+	if ((rc = mock_agent_render_inet(
+		 ma, &ma->w, vrf, prefix, nh, label, add)) != 0) {
+		wbuf_reset(&ma->w);
+		return rc;
+	}
 	return send_w(ma);
 }
 

@@ -63,6 +63,11 @@ int mock_agent_subscribe(struct mock_agent *ma, const char *instance,
 int mock_agent_unsubscribe(struct mock_agent *ma, const char *instance);
 int mock_agent_publish_inet(struct mock_agent *ma, const char *vrf,
     const char *prefix, const char *nh, uint32_t label, bool add);
+/* The bytes mock_agent_publish_inet sends, appended to out instead (for
+ * a sender that renders ahead of time); 0 or -EINVAL. */
+int mock_agent_render_inet(struct mock_agent *ma, struct wbuf *out,
+    const char *vrf, const char *prefix, const char *nh, uint32_t label,
+    bool add);
 int mock_agent_publish_enet(struct mock_agent *ma, const char *vrf,
     const char *mac, const char *ip_plen, const char *nh, uint32_t label,
     bool vxlan, bool add);

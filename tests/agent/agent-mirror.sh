@@ -118,6 +118,9 @@ apply() { # FILES...: create through miradorctl, agent 1 marked before
 	mark ag1; mark ag2
 	"$CTL" -s $rest create "$@" >/dev/null
 }
+# Whether vrouter N has a mirror entry; whether it has C nexthops.
+has_mirror() { "$CTL" --dp-socket "$tmp/vr$1.sock" mirror --dump | grep -q '^ *[0-9]'; }
+nh_count() { test "$("$CTL" --dp-socket "$tmp/vr$1.sock" nh --list | wc -l)" -eq "$2"; }
 ping_cap() { # NAME NS IFACE FILTER
 	capture "$1" "$2" "$3" "$4"
 	ip netns exec $n1 ping -q -c 3 -i 0.2 -W 1 10.7.0.4 >/dev/null
@@ -284,6 +287,7 @@ mark ag1
 "$CTL" -s $rest tap-service-create --type guest --target-id an1 --enable ts1 >/dev/null
 "$CTL" -s $rest tap-flow-create --tap-id ts1 --type vnic --interface vm1 --direction BOTH tf1 >/dev/null
 ok "tap flow: compute-1 resolves it" wait_log ag1 "tap-flow:tf1: tap-guest"
+until_ok has_mirror 1
 sleep 0.2
 ping_cap tf1 $na $ta icmp
 expect tf1 "tap flow BOTH: 3 requests + 3 replies" "icmp" "3|0;3|8" icmp.type
@@ -296,6 +300,7 @@ ok "tap flow disabled: no copies" test "$(count tf1off icmp)" -eq 0
 mark ag1
 "$CTL" -s $rest tap-flow-enable tf1 >/dev/null
 ok "tap flow enabled again" wait_log ag1 "tap-flow:tf1: tap-guest"
+until_ok has_mirror 1
 sleep 0.2
 ping_cap tf1on $na $ta icmp
 expect tf1on "tap flow enabled: copies resume" "icmp" "3|0;3|8" icmp.type
@@ -310,10 +315,10 @@ for i in 1 2; do
 	ok "vrouter $i: no port mirror left" sh -c \
 		"! '$CTL' --dp-socket '$tmp/vr$i.sock' vif --list | grep -q 'mirror=[rt]'"
 done
-ok "vrouter 1: nexthops back to the start ($nh1)" test \
-	"$("$CTL" --dp-socket "$tmp/vr1.sock" nh --list | wc -l)" -eq "$nh1"
-ok "vrouter 2: nexthops back to the start ($nh2)" test \
-	"$("$CTL" --dp-socket "$tmp/vr2.sock" nh --list | wc -l)" -eq "$nh2"
+# Bounded waits, not a fixed time: under a loaded distcheck the
+# deletions took longer than a second to reach compute-2's datapath.
+ok "vrouter 1: nexthops back to the start ($nh1)" until_ok nh_count 1 "$nh1"
+ok "vrouter 2: nexthops back to the start ($nh2)" until_ok nh_count 2 "$nh2"
 ok "agent 1 exits 0" stop ag1
 ok "agent 2 exits 0" stop ag2
 done_testing

@@ -589,13 +589,25 @@ repl_sync(struct rt_path *primary, struct wants *w)
 			    w->v[i].table, &w->v[i].key, primary, w->v[i].attr);
 }
 
+/* The key a VRF path of ri with source RD rd (zero: the instance's own)
+ * has in the master's VPN table. */
+static void
+vpn_key(const struct ri_mgr *m, const struct ri *ri, const struct rt_key *k,
+    const struct rt_rd *rd, struct rt_key *vk)
+{
+	struct rt_rd r = *rd;
+
+	if (rt_rd_is_zero(&r))
+		rt_rd_make_ip(&r, m->router_id, (uint16_t)ri->index);
+	rt_key_add_rd(k, &r, vk);
+}
+
 void
 ri_mgr_prefetch(const struct ri_mgr *m, const struct ri *ri,
     const struct rt_key *k, const struct rt_rd *rd)
 {
 	struct rt_table *t = ri_table(ri, k->family), *vt;
 	struct rt_key vk;
-	struct rt_rd r = *rd;
 
 	if (t == NULL)
 		return;
@@ -605,10 +617,7 @@ ri_mgr_prefetch(const struct ri_mgr *m, const struct ri *ri,
 		k->family != RT_EVPN) ||
 	    (vt = ri_table(m->master, vpn_family(k->family))) == NULL)
 		return;
-	/* The key repl_primary makes. */
-	if (rt_rd_is_zero(&r))
-		rt_rd_make_ip(&r, m->router_id, (uint16_t)ri->index);
-	rt_key_add_rd(k, &r, &vk);
+	vpn_key(m, ri, k, rd, &vk); /* as repl_primary makes it */
 	rt_prefetch(vt, &vk);
 }
 
@@ -622,7 +631,6 @@ repl_primary(
 	enum rt_family f = rt_table_family(t);
 	struct attr *xattr = NULL;
 	struct rt_key k, vk;
-	struct rt_rd rd;
 	size_t i;
 
 	if (w->busy)
@@ -643,10 +651,7 @@ repl_primary(
 		goto sync;
 	}
 	xattr = export_attr(ri, p->attr);
-	rd = p->attr->source_rd;
-	if (rt_rd_is_zero(&rd))
-		rt_rd_make_ip(&rd, m->router_id, (uint16_t)ri->index);
-	rt_key_add_rd(&k, &rd, &vk);
+	vpn_key(m, ri, &k, &p->attr->source_rd, &vk);
 	want_add(w, ri_mgr_master(m)->tables[vpn_family(f)], &vk, xattr);
 	for (i = 0; i < ri->nexport; i++)
 		want_importers(w, m, ri->export[i], ri, f, &k, xattr);

@@ -394,13 +394,29 @@ med_from_local_pref(uint32_t lp)
  * The attributes of a published route in sub's instance, +1 ref; NULL
  * with why when the instance refuses it (label rules, next hop).
  */
+/* The SourceRD of an agent's path: <nh>:<instance-id> in a VRF, in the
+ * fabric instance <nh>:<primary id> when the node named one, else zero.
+ * The next hop is IPv4 (pub_attr's check). */
+static void
+pub_source_rd(
+    const struct cx_pub *pub, const struct cx_sub *sub, struct rt_rd *rd)
+{
+	uint32_t v4 = ntohl(pub->nh.u.v4.s_addr);
+
+	memset(rd, 0, sizeof(*rd));
+	if (!ri_is_master(sub->ri))
+		rt_rd_make_ip(rd, v4, (uint16_t)sub->instance_id);
+	else if (pub->has_primary)
+		rt_rd_make_ip(rd, v4, (uint16_t)pub->primary_id);
+}
+
 static struct attr *
 pub_attr(const struct cx *cx, const struct cx_pub *pub,
     const struct cx_sub *sub, uint16_t *flags, char *why, size_t whylen)
 {
 	uint64_t ecomm[3 * XMPP_ITEM_MAX_LIST + 8];
 	uint8_t pmsi[9];
-	uint32_t asn = cn_node_asn(cx->node), v4;
+	uint32_t asn = cn_node_asn(cx->node);
 	bool master = ri_is_master(sub->ri), feasible = false;
 	size_t ne = 0, i;
 	struct attr a;
@@ -435,11 +451,7 @@ pub_attr(const struct cx *cx, const struct cx_pub *pub,
 	memset(&a, 0, sizeof(a));
 	a.origin = ATTR_ORIGIN_IGP;
 	a.nexthop = pub->nh;
-	v4 = ntohl(pub->nh.u.v4.s_addr);
-	if (!master)
-		rt_rd_make_ip(&a.source_rd, v4, (uint16_t)sub->instance_id);
-	else if (pub->has_primary)
-		rt_rd_make_ip(&a.source_rd, v4, (uint16_t)pub->primary_id);
+	pub_source_rd(pub, sub, &a.source_rd);
 	if (pub->local_pref != 0) {
 		a.flags |= ATTR_F_LOCAL_PREF;
 		a.local_pref = pub->local_pref;
@@ -1200,10 +1212,10 @@ route_queue(struct cx_agent *ag, struct cx_sub *sub, struct cx_pub *pub)
 	struct cx_ahead *a;
 	struct rt_rd rd;
 
+	/* A withdraw, or a next hop pub_attr will refuse: no RD to guess. */
 	memset(&rd, 0, sizeof(rd));
-	if (pub->add && pub->nh.af == AF_INET && !ri_is_master(sub->ri))
-		rt_rd_make_ip(&rd, ntohl(pub->nh.u.v4.s_addr),
-		    (uint16_t)sub->instance_id);
+	if (pub->add && pub->nh.af == AF_INET)
+		pub_source_rd(pub, sub, &rd);
 	ri_mgr_prefetch(cn_node_ri_mgr(ag->cx->node), sub->ri, &pub->key, &rd);
 	if (ag->nahead == CX_AHEAD)
 		route_apply_oldest(ag);

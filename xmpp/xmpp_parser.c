@@ -1005,6 +1005,20 @@ xp_carry_put(struct xmpp_parser *p, const uint8_t *d, size_t n)
  * else given to expat (XP_UNIT).  Returns the bytes of d taken, whole
  * units emitted (*stop when feeding must stop).
  */
+/* The unit in p->root is whole: hands it up, then drops its tree.  True
+ * when feeding must stop (xp_emit). */
+static bool
+xp_deliver(struct xmpp_parser *p, enum xmpp_event ev)
+{
+	bool stop;
+
+	p->st = XP_BETWEEN;
+	stop = xp_emit(p, ev, p->root);
+	p->root = p->cur = NULL;
+	arena_reset(&p->own);
+	return stop;
+}
+
 static ssize_t
 xp_fast_begin(struct xmpp_parser *p, const uint8_t *d, size_t len, bool *stop)
 {
@@ -1013,10 +1027,7 @@ xp_fast_begin(struct xmpp_parser *p, const uint8_t *d, size_t len, bool *stop)
 	*stop = false;
 	r = xf_unit(p, d, len);
 	if (r > 0) {
-		p->st = XP_BETWEEN;
-		*stop = xp_emit(p, XMPP_EV_STANZA, p->root);
-		p->root = p->cur = NULL;
-		arena_reset(&p->own);
+		*stop = xp_deliver(p, XMPP_EV_STANZA);
 		return r;
 	}
 	arena_reset(&p->own);
@@ -1054,10 +1065,7 @@ xp_carry_feed(struct xmpp_parser *p, const uint8_t *d, size_t len, bool *stop)
 		r = xf_unit(p, p->cbuf, p->clen);
 		if (r > 0) {
 			p->clen = 0;
-			p->st = XP_BETWEEN;
-			*stop = xp_emit(p, XMPP_EV_STANZA, p->root);
-			p->root = p->cur = NULL;
-			arena_reset(&p->own);
+			*stop = xp_deliver(p, XMPP_EV_STANZA);
 			return r - (ssize_t)old;
 		}
 		arena_reset(&p->own);
@@ -1205,12 +1213,8 @@ xmpp_parser_feed(struct xmpp_parser *p, const void *data, size_t len)
 			i += (size_t)n;
 			if (p->ustate != XU_DONE)
 				break;
-			p->st = XP_BETWEEN;
-			stop = xp_emit(p,
-			    p->unit_open ? XMPP_EV_OPEN : XMPP_EV_STANZA,
-			    p->root);
-			p->root = p->cur = NULL;
-			arena_reset(&p->own);
+			stop = xp_deliver(
+			    p, p->unit_open ? XMPP_EV_OPEN : XMPP_EV_STANZA);
 			if (stop)
 				return (ssize_t)i;
 			break;
